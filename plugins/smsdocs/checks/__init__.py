@@ -1,0 +1,1 @@
+"""The checks that run the pack's rules. Each module checks one aspect of a record."""

@@ -1,0 +1,149 @@
+"""Front-matter fields: presence, YAML 1.1 type traps, dates, enumerations, ids, clauses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..context import Context
+from ..model import Record
+
+_WORDS_YAML_EATS = {True: "true/yes/on", False: "false/no/off"}
+
+
+def check_record(ctx: Context, record: Record) -> None:
+    """Check the front matter of one SMS document or record."""
+    pack = ctx.pack
+    data = record.data
+    rtype = pack.types.get(record.type)
+    if not isinstance(data.get("type"), str) or rtype is None:
+        if data.get("type") is not None:
+            ctx.report("record.type-unknown", record.path, record.line("type"),
+                       value=data.get("type"), allowed=", ".join(sorted(pack.types)))
+    required = ["title", *(rtype.required if rtype else [])]
+    for name in dict.fromkeys(required):
+        if _is_empty(data.get(name)):
+            ctx.report("field.required", record.path, record.line(name) if name in data
+                       else record.line("type"), field=name, type=record.type or "record")
+    _check_id(ctx, record, data.get("id"), ("id",))
+    for name, value in data.items():
+        spec = pack.fields.get(name)
+        if spec is None or value is None:
+            continue
+        _check_value(ctx, record, (name,), name, value, spec,
+                     _status_values(pack, rtype) if name == "status" else None)
+    _check_clauses(ctx, record, data.get("clauses"), ("clauses",))
+    actions = data.get("actions")
+    if actions is not None and not isinstance(actions, list):
+        ctx.report("field.type", record.path, record.line("actions"), field="actions",
+                   detail="must be a list of actions", fix="Write each action as '- id: …'.")
+        return
+    for index, item in enumerate(actions or []):
+        if not isinstance(item, dict):
+            ctx.report("field.type", record.path, record.line("actions", index),
+                       field=f"actions[{index + 1}]", detail="must be a mapping with id, title, …",
+                       fix="Write the action as '- id: …' followed by its fields.")
+            continue
+        _check_id(ctx, record, item.get("id"), ("actions", index, "id"), required=True)
+        for name, value in item.items():
+            spec = pack.action_fields.get(name)
+            if spec is not None and value is not None:
+                _check_value(ctx, record, ("actions", index, name),
+                             f"{item.get('id') or 'action'}.{name}", value, spec, None)
+        _check_clauses(ctx, record, item.get("clauses"), ("actions", index, "clauses"))
+
+
+def _status_values(pack: Any, rtype: Any) -> list[str]:
+    kind = rtype.kind if rtype else "document"
+    return list(pack.status_values.get(kind, []))
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list | dict) and not value)
+
+
+def _check_id(ctx: Context, record: Record, value: Any, path: tuple[str | int, ...],
+              required: bool = False) -> None:
+    if value is None:
+        if required:
+            ctx.report("field.required", record.path, record.line(*path), field="id",
+                       type="action")
+        return
+    if not isinstance(value, str) or not ctx.pack.id_pattern.match(value):
+        ctx.report("id.invalid", record.path, record.line(*path), value=value,
+                   pattern=ctx.pack.id_pattern.pattern)
+
+
+def _check_value(ctx: Context, record: Record, path: tuple[str | int, ...], label: str,
+                 value: Any, spec: dict[str, Any], allowed: list[str] | None) -> None:
+    kind = spec.get("type", "text")
+    line = record.line(*path)
+    if kind in ("text", "id"):
+        problem = _not_text(value, record.front.raw.get(path))
+        if problem:
+            detail, fix = problem
+            ctx.report("field.type", record.path, line, field=label, detail=detail, fix=fix)
+    elif kind == "date":
+        if not isinstance(value, dt.date):
+            if not (isinstance(value, str) and _iso_date(value)):
+                ctx.report("field.date", record.path, line, field=label, value=value)
+    elif kind == "enum":
+        values = spec.get("values") or allowed or []
+        if values and (not isinstance(value, str) or value not in values):
+            ctx.report("field.value", record.path, line, field=label, value=value,
+                       allowed=", ".join(values))
+    elif kind in ("list", "clauses"):
+        if not isinstance(value, list):
+            ctx.report("field.type", record.path, line, field=label, detail="must be a list",
+                       fix=f"Write it as a list, e.g. {label.split('.')[-1]}: [\"…\"].")
+        elif kind == "list":
+            for index, item in enumerate(value):
+                problem = _not_text(item, record.front.raw.get((*path, index)))
+                if problem and not isinstance(item, int | float):
+                    ctx.report("field.type", record.path, record.line(*path, index),
+                               field=f"{label}[{index + 1}]", detail=problem[0], fix=problem[1])
+
+
+def _not_text(value: Any, raw: str | None) -> tuple[str, str] | None:
+    """Why a value that should be text is not, as (detail, fix); None when it is text."""
+    if isinstance(value, str):
+        return None
+    shown = raw if raw is not None else str(value)
+    quote = f"Put the value in quotes: '{shown}'."
+    if isinstance(value, bool):
+        return (f"is read by YAML 1.1 as the boolean {str(value).lower()} "
+                f"(unquoted {shown!r} means {_WORDS_YAML_EATS[value]})", quote)
+    if isinstance(value, dt.date):
+        return f"is read as a date ({value.isoformat()}), not as text", quote
+    if isinstance(value, int | float):
+        if raw is not None and raw.strip() == str(value):
+            return None  # a plain number such as version: 2 reads back unchanged
+        return f"is read by YAML 1.1 as the number {value!r}, not as the text {shown!r}", quote
+    if isinstance(value, list | dict):
+        return "must be text, not a list or mapping", "Write a single line of text."
+    return f"must be text, not {type(value).__name__}", quote
+
+
+def _iso_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return len(text.strip()) == 10
+
+
+def _check_clauses(ctx: Context, record: Record, value: Any,
+                   path: tuple[str | int, ...]) -> None:
+    if not isinstance(value, list):
+        return
+    catalogue = ctx.pack.clauses
+    edition = ctx.pack.edition
+    if str(record.data.get("standard", "")).endswith("2011"):
+        catalogue, edition = ctx.pack.crosswalk_2011, "2011"
+    if not catalogue:
+        return
+    for index, clause in enumerate(value):
+        number = str(clause).strip()
+        if number not in catalogue:
+            ctx.report("ref.clause-unknown", record.path, record.line(*path, index),
+                       value=number, edition=edition)

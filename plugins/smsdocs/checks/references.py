@@ -1,0 +1,52 @@
+"""References between records: duplicate ids, and ids in prose or evidence that do not exist."""
+
+from __future__ import annotations
+
+from ..context import Context
+from ..markdown import unportable_headings
+from ..model import Record, Repository, family, id_tokens
+
+
+def check_duplicates(ctx: Context, repo: Repository, seen: dict[str, tuple[str, int]]) -> None:
+    """Report every id (document, record or action) used a second time, at the second use."""
+    for record in repo.records:
+        _claim(ctx, seen, record.id, record.path, record.line("id"))
+        for action in record.actions:
+            _claim(ctx, seen, action.id, record.path, action.line("id"))
+
+
+def _claim(ctx: Context, seen: dict[str, tuple[str, int]], identifier: str, path: str,
+           line: int) -> None:
+    if not identifier:
+        return
+    first = seen.get(identifier)
+    if first is None:
+        seen[identifier] = (path, line)
+    else:
+        ctx.report("id.duplicate", path, line, value=identifier, first=f"{first[0]}:{first[1]}")
+
+
+def check_prose(ctx: Context, repo: Repository, path: str, record: Record | None,
+                families: set[str], body: object) -> None:
+    """Unknown ids of known families in prose and evidence lists; unportable headings."""
+    prose = getattr(body, "prose", ())
+    for span in prose:
+        for token in id_tokens(span.text):
+            _check_token(ctx, repo, families, path, span.line, token)
+    if record is not None:
+        for action in record.actions:
+            for index, item in enumerate(action.evidence):
+                token = item.strip()
+                if id_tokens(token) == [token]:
+                    _check_token(ctx, repo, families, path,
+                                 record.line("actions", action.index, "evidence", index), token)
+    if body is not None:
+        for line, text, detail in unportable_headings(body):  # type: ignore[arg-type]
+            ctx.report("heading.portable", path, line, text=text, detail=detail)
+
+
+def _check_token(ctx: Context, repo: Repository, families: set[str], path: str, line: int,
+                 token: str) -> None:
+    prefix = family(token)
+    if prefix in families and not repo.knows(token):
+        ctx.report("ref.unknown", path, line, value=token, family=prefix)

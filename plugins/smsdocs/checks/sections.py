@@ -1,0 +1,117 @@
+"""Section rules: a required input or plan item is an H2/H3 whose heading matches an alias,
+and its content (only its own content) holds what the rule asks for."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..context import Context
+from ..markdown import Section
+from ..model import Record
+from ..rulepack import Rule, SectionSpec
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_MARKUP = re.compile(r"^\s*(?:[-*+>|]|\d+[.)])\s*|[|*_`#>\[\]()!]|^[\s:|-]+$", re.MULTILINE)
+
+
+@lru_cache(maxsize=4096)
+def normalize(title: str) -> str:
+    """Heading text for alias matching: lower case, '&' as 'and', words separated by one space."""
+    return " " + _NON_WORD.sub(" ", title.lower().replace("&", " and ")).strip() + " "
+
+
+def matching_sections(record: Record, spec: SectionSpec) -> list[Section]:
+    """The H2/H3 sections whose heading contains one of the spec's aliases as whole words."""
+    aliases = _aliases(tuple(spec.aliases))
+    return [s for s in record.sections
+            if s.level in spec.levels and any(a in normalize(s.title) for a in aliases)]
+
+
+@lru_cache(maxsize=1024)
+def _aliases(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalize(a) for a in aliases)
+
+
+def check_record(ctx: Context, record: Record) -> None:
+    """Run every section rule that applies to the record's type."""
+    rules = ctx.pack.rules_for(record.type, "section")
+    if not rules:
+        return
+    anchor = record.sections[0].line if record.sections else record.front.body_line
+    seen_placeholder: set[int] = set()
+    for rule in rules:
+        spec = rule.section
+        assert spec is not None
+        found = matching_sections(record, spec)
+        values = {"title": rule.description.rstrip("."), "example": spec.aliases[0].capitalize()}
+        if not found:
+            ctx.report(rule.id, record.path, anchor, problem="missing", **values)
+            continue
+        section = found[0]
+        text = "\n".join(s.text for s in found)
+        state = placeholder_state(text, ctx)
+        if state is not None:
+            if section.line not in seen_placeholder:
+                seen_placeholder.add(section.line)
+                ctx.report("content.placeholder", record.path, section.line,
+                           section=section.title, detail=state)
+            continue
+        _check_content(ctx, record, rule, spec, found, text, values)
+
+
+def _check_content(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
+                   found: list[Section], text: str, values: dict[str, str]) -> None:
+    line = found[0].line
+    missing = [group[0] for group, regex in zip(spec.all_of, spec.all_of_res, strict=True)
+               if not regex.search(text)]
+    if missing:
+        ctx.report(rule.id, record.path, line, problem="unmet",
+                   missing_terms=", ".join(missing), **values)
+        return
+    if spec.any_of_re is not None and not spec.any_of_re.search(text):
+        ctx.report(rule.id, record.path, line, problem="unmet", **values)
+        return
+    if spec.pattern and not re.search(spec.pattern, text):
+        ctx.report(rule.id, record.path, line, problem="unmet", **values)
+        return
+    items = sum(s.items for s in found)
+    if spec.min_items and items < spec.min_items:
+        ctx.report(rule.id, record.path, line, problem="unmet", items=items, **values)
+        return
+    if spec.each_item_pattern:
+        _check_items(ctx, record, rule, spec, found, values)
+
+
+def _check_items(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
+                 found: list[Section], values: dict[str, str]) -> None:
+    pattern = re.compile(spec.each_item_pattern or "")
+    tables = [t for t in (record.body.tables if record.body else [])
+              if any(s.start <= t.line <= s.end for s in found)]
+    if tables:
+        rows = [(row.line, row.cells) for t in tables for row in t.rows]
+    else:
+        rows = [(ln, [tx]) for s in found for ln, tx in s.item_lines]
+    for line, cells in rows:
+        checked = cells[1:] if spec.each_item_skip_first_cell and len(cells) > 1 else cells
+        if not any(pattern.search(c) for c in checked):
+            label = max(checked, key=len) if checked else ""
+            ctx.report(rule.id, record.path, line, problem="item_unmet",
+                       item=label.strip("-*| ")[:60], **values)
+
+
+def placeholder_state(text: str, ctx: Context) -> str | None:
+    """None when the text is real content; otherwise why it is not (empty or placeholder)."""
+    cleaned = _COMMENT.sub(" ", text)
+    found = False
+    for pattern in ctx.pack.placeholders:
+        cleaned, count = pattern.subn(" ", cleaned)
+        found = found or count > 0
+    words = _WORD.findall(_MARKUP.sub(" ", cleaned))
+    if not words and not any(ch.isdigit() for ch in cleaned):
+        return " (the section is empty)" if not found else ""
+    if found and len(words) < 3:
+        return ""
+    return None

@@ -1,0 +1,72 @@
+"""An organisation's smsdocs.yml: which pack and profile, where the records are, rule tweaks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import frontmatter
+from .rulepack import DEFAULT_PACK, PackError, RulePack
+from .rulepack import load as load_pack
+
+CONFIG_NAMES = ("smsdocs.yml", "smsdocs.yaml")
+KNOWN_KEYS = {"pack", "profile", "paths", "as_of", "rules", "types"}
+
+
+@dataclass
+class Config:
+    """Settings of one SMS repository (all optional; defaults need no file)."""
+
+    root: Path
+    pack: str = DEFAULT_PACK
+    profile: str | None = None
+    paths: list[str] = field(default_factory=lambda: ["docs", "records"])
+    as_of: dt.date | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    file: str = ""
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+
+    def rule_pack(self, profile: str | None = None) -> RulePack:
+        """Load the configured pack with the organisation's overrides applied."""
+        return load_pack(self.pack, profile or self.profile, self.overrides, self.file,
+                         self.lines)
+
+
+def load(root: Path, config_file: Path | None = None) -> Config:
+    """Read smsdocs.yml from the root (or the given file); raise PackError with its line."""
+    path = config_file
+    if path is None:
+        path = next((root / n for n in CONFIG_NAMES if (root / n).is_file()), None)
+    config = Config(root=root)
+    if path is None:
+        return config
+    shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(f"cannot read configuration: {exc}", shown) from exc
+    parsed = frontmatter.parse_yaml(text)
+    if parsed.error:
+        raise PackError(parsed.error, shown, parsed.error_line)
+    data = parsed.data
+    config.file, config.lines = shown, parsed.lines
+    for key in data:
+        if key not in KNOWN_KEYS:
+            raise PackError(f"unknown key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})",
+                            shown, parsed.lines.get((key,), 0))
+    config.pack = str(data.get("pack", DEFAULT_PACK))
+    config.profile = str(data["profile"]) if data.get("profile") is not None else None
+    paths = data.get("paths", config.paths)
+    if not (isinstance(paths, list) and all(isinstance(p, str) for p in paths)):
+        raise PackError("'paths' must be a list of folders", shown, parsed.lines.get(("paths",), 0))
+    config.paths = paths
+    if data.get("as_of") is not None:
+        value = data["as_of"]
+        if not isinstance(value, dt.date):
+            raise PackError("'as_of' must be a date YYYY-MM-DD", shown,
+                            parsed.lines.get(("as_of",), 0))
+        config.as_of = value
+    config.overrides = {k: data[k] for k in ("rules", "types") if k in data}
+    return config

@@ -1,0 +1,140 @@
+"""Read YAML front matter exactly as MkDocs does, keeping the line of every key and item.
+
+MkDocs (``mkdocs.utils.meta.get_data``) matches the block with the regex below and loads it
+with PyYAML's C safe loader (YAML 1.1). When that fails, or yields something that is not a
+mapping, MkDocs silently renders the block as page text. We use the same regex and loader so
+that ``smsdocs check`` and the site never disagree, but we say so out loud.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+# Identical to mkdocs.utils.meta.YAML_RE (MkDocs 1.6).
+YAML_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class FrontMatter:
+    """The parsed front matter of one file, with 1-based file lines for every key path."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    lines: dict[Path, int] = field(default_factory=dict)
+    raw: dict[Path, str] = field(default_factory=dict)  # scalar source text, as written
+    present: bool = False
+    body: str = ""
+    body_line: int = 1  # file line on which the body starts
+    error: str | None = None
+    error_line: int = 1
+
+    def line(self, *path: str | int) -> int:
+        """Best line for a key path: the deepest known ancestor, else the block start."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return 1
+
+
+def split(text: str) -> FrontMatter:
+    """Split a Markdown file into front matter and body the way MkDocs does."""
+    match = YAML_RE.match(text)
+    if not match:
+        return FrontMatter(body=text, body_line=1)
+    block = match.group(1)
+    body = text[match.end() :]
+    body_line = text.count("\n", 0, match.end()) + 1
+    result = FrontMatter(present=True, body=body, body_line=body_line)
+    _load(block, result, offset=2)  # the block starts on the line after the opening '---'
+    return result
+
+
+def parse_yaml(text: str) -> FrontMatter:
+    """Parse a whole YAML file (e.g. smsdocs.yml) with the same line bookkeeping."""
+    result = FrontMatter(present=True)
+    _load(text, result, offset=1)
+    return result
+
+
+def _load(block: str, result: FrontMatter, offset: int) -> None:
+    loader = SafeLoader(block)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            result.data = {}
+            return
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if mark is not None and exc.context_mark is not None and mark.line >= block.count("\n"):
+            mark = exc.context_mark  # the parser ran into the closing '---'; point at the cause
+        result.error = _yaml_message(exc)
+        result.error_line = offset + (mark.line if mark else 0)
+        return
+    except Exception as exc:  # noqa: BLE001 - e.g. ValueError for 2025-13-01
+        result.error = f"value cannot be read: {exc}"
+        result.error_line = offset + _bad_scalar_line(node, loader)
+        return
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        result.error = f"front matter is a {type(data).__name__}, not a mapping of keys"
+        result.error_line = offset + node.start_mark.line
+        return
+    result.data = data
+    _index_lines(node, (), offset, result, depth=0)
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return "YAML error: " + ", ".join(parts) if parts else "YAML error"
+
+
+def _bad_scalar_line(node: yaml.Node, loader: Any) -> int:
+    """Find the scalar that the constructor rejected (MkDocs would fail on it too)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                loader.construct_object(current, deep=True)
+            except Exception:  # noqa: BLE001
+                return current.start_mark.line
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in reversed(current.value):
+                stack.extend((value, key))
+    return 0
+
+
+def _index_lines(node: yaml.Node, path: Path, offset: int, out: FrontMatter, depth: int) -> None:
+    """Record the line (and raw text) of each key and item, four levels deep."""
+    if depth > 4:
+        return
+    if isinstance(node, yaml.ScalarNode):
+        if path:
+            out.raw[path] = node.value
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                child = (*path, key.value)
+                out.lines[child] = offset + key.start_mark.line
+                _index_lines(value, child, offset, out, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            out.lines[child] = offset + item.start_mark.line
+            _index_lines(item, child, offset, out, depth + 1)
+

@@ -1,0 +1,99 @@
+"""Load an SMS repository: find the Markdown files, read each once, index records by id."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import frontmatter
+from . import markdown as md
+from .context import Context
+from .model import RECORD_CLASSES, Action, Record, Repository
+
+
+@dataclass(slots=True)
+class Page:
+    """A Markdown file as read: its path, front matter and parsed body."""
+
+    path: str
+    front: frontmatter.FrontMatter
+    body: md.Body | None
+    record: Record | None = None
+
+
+def discover(root: Path, folders: list[str]) -> list[Path]:
+    """Every Markdown file under the given folders of the root, in a stable order."""
+    found: list[Path] = []
+    for folder in folders:
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for directory, subdirs, files in os.walk(base):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            found.extend(Path(directory) / f for f in sorted(files) if f.endswith(".md"))
+    return found
+
+
+def read_text(path: Path, shown: str, ctx: Context) -> str | None:
+    """The file as MkDocs reads it (UTF-8, BOM dropped, newlines normalised), or None."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        ctx.report("frontmatter.encoding", shown, 1, detail=f"cannot read: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        ctx.report("frontmatter.encoding", shown, line,
+                   detail=f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8")
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def load_page(text: str, shown: str, ctx: Context) -> Page:
+    """Parse one file: front matter (reporting YAML errors) and the Markdown body."""
+    front = frontmatter.split(text)
+    if front.error:
+        ctx.report("frontmatter.invalid", shown, front.error_line, detail=front.error)
+    body = md.parse(front.body, front.body_line)
+    page = Page(path=shown, front=front, body=body)
+    data = front.data
+    if "id" in data and "type" in data:
+        cls = RECORD_CLASSES.get(str(data.get("type")), Record)
+        record = cls(path=shown, front=front, body=body)
+        actions = data.get("actions")
+        if isinstance(actions, list):
+            record.actions = [Action(id=str(item.get("id") or ""), index=i, record=record,
+                                     data=item)
+                              for i, item in enumerate(actions) if isinstance(item, dict)]
+        page.record = record
+    return page
+
+
+def load_repository(root: Path, folders: list[str], ctx: Context) -> tuple[Repository, list[Page]]:
+    """Read every file once and index the records and actions by id (first one wins)."""
+    repo = Repository(root=str(root))
+    pages: list[Page] = []
+    for path in discover(root, folders):
+        shown = path.relative_to(root).as_posix()
+        repo.files.append(shown)
+        text = read_text(path, shown, ctx)
+        if text is None:
+            continue
+        page = load_page(text, shown, ctx)
+        pages.append(page)
+        record = page.record
+        if record is None:
+            repo.pages.append(shown)
+            continue
+        repo.records.append(record)
+        if record.id:
+            repo.by_id.setdefault(record.id, record)
+        for action in record.actions:
+            if action.id:
+                repo.actions.setdefault(action.id, action)
+    return repo, pages

@@ -1,0 +1,179 @@
+"""The structure of a Markdown body: a heading tree with line ranges, tables and prose.
+
+markdown-it-py gives us block tokens with line maps, so headings inside fenced code do not
+count and every section knows the file lines it spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """The one markdown-it configuration used everywhere (CommonMark plus GFM tables)."""
+    return MarkdownIt("commonmark").enable("table")
+
+
+@dataclass(slots=True)
+class TableRow:
+    """One body row of a Markdown table."""
+
+    line: int
+    cells: list[str]
+
+
+@dataclass(slots=True)
+class Table:
+    """A Markdown table: its header cells and body rows."""
+
+    line: int
+    header: list[str]
+    rows: list[TableRow]
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading and everything under it up to the next heading of the same or higher level."""
+
+    level: int
+    title: str
+    line: int  # file line of the heading
+    start: int  # first file line of the content (after the heading)
+    end: int  # last file line of the section, inclusive
+    text: str = ""  # raw source of the content, subsections included
+    items: int = 0  # table body rows, list items and subheadings directly inside
+    item_lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ProseSpan:
+    """A run of plain text outside code and links, at a file line (for id references)."""
+
+    line: int
+    text: str
+
+
+@dataclass(slots=True)
+class Body:
+    """Everything the validator needs to know about a Markdown body."""
+
+    sections: list[Section]
+    tables: list[Table]
+    prose: list[ProseSpan]
+    code_lines: set[int]
+    lines: list[str]
+    first_line: int
+
+
+def parse(body: str, first_line: int) -> Body:
+    """Parse a body whose first line is file line ``first_line``."""
+    tokens = parser().parse(body)
+    lines = body.split("\n")
+    offset = first_line  # map[0] is 0-based within the body
+    headings: list[tuple[int, int, str, int]] = []  # level, line, title, token end line
+    tables: list[Table] = []
+    prose: list[ProseSpan] = []
+    code_lines: set[int] = set()
+    item_starts: list[tuple[int, str]] = []  # (line, text) of list items and table rows
+    link_depth = 0
+    table: Table | None = None
+    row: TableRow | None = None
+    in_tbody = False
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "heading_open":
+            inline = tokens[index + 1]
+            headings.append((int(token.tag[1]), offset + token.map[0], inline.content.strip(),
+                             offset + token.map[1] - 1))
+        elif kind in ("fence", "code_block"):
+            code_lines.update(range(offset + token.map[0], offset + token.map[1]))
+        elif kind == "list_item_open" and token.map:
+            item_starts.append((offset + token.map[0], lines[token.map[0]].strip()))
+        elif kind == "table_open":
+            table = Table(line=offset + token.map[0], header=[], rows=[])
+            tables.append(table)
+        elif kind == "tbody_open":
+            in_tbody = True
+        elif kind == "tbody_close":
+            in_tbody = False
+        elif kind == "tr_open" and table is not None and in_tbody:
+            row = TableRow(line=offset + token.map[0], cells=[])
+            table.rows.append(row)
+            item_starts.append((row.line, lines[token.map[0]].strip()))
+        elif kind == "table_close":
+            table, row = None, None
+        elif kind == "inline":
+            if table is not None:
+                (row.cells if row is not None else table.header).append(token.content.strip())
+            if token.map:
+                link_depth = _collect_prose(token, offset + token.map[0], prose, link_depth)
+    sections = _sections(headings, lines, offset, item_starts)
+    return Body(sections=sections, tables=tables, prose=prose, code_lines=code_lines,
+                lines=lines, first_line=first_line)
+
+
+def _collect_prose(token: Token, line: int, out: list[ProseSpan], link_depth: int) -> int:
+    """Append the text children of an inline token that are outside links and code."""
+    for child in token.children or ():
+        kind = child.type
+        if kind == "link_open":
+            link_depth += 1
+        elif kind == "link_close":
+            link_depth = max(0, link_depth - 1)
+        elif kind in ("softbreak", "hardbreak"):
+            line += 1
+        elif kind == "text" and link_depth == 0 and child.content:
+            out.append(ProseSpan(line=line, text=child.content))
+    return link_depth
+
+
+def _sections(headings: list[tuple[int, int, str, int]], lines: list[str], offset: int,
+              item_starts: list[tuple[int, str]]) -> list[Section]:
+    last_line = offset + len(lines) - 1
+    sections: list[Section] = []
+    for position, (level, line, title, heading_end) in enumerate(headings):
+        end = last_line
+        for next_level, next_line, _, _ in headings[position + 1 :]:
+            if next_level <= level:
+                end = next_line - 1
+                break
+        start = heading_end + 1
+        text = "\n".join(lines[start - offset : end - offset + 1])
+        sections.append(Section(level=level, title=title, line=line, start=start, end=end,
+                                text=text))
+    # Items per section: list items, table rows and direct subheadings inside its range.
+    for section in sections:
+        direct = [s for s in sections if s.level == section.level + 1
+                  and section.start <= s.line <= section.end]
+        inside = [(ln, tx) for ln, tx in item_starts if section.start <= ln <= section.end]
+        section.item_lines = sorted(inside + [(s.line, s.title) for s in direct])
+        section.items = len(section.item_lines)
+    return sections
+
+
+_HASH_NO_SPACE = re.compile(r"^#{1,6}[^#\s]")
+_INDENTED_HEADING = re.compile(r"^ {1,3}#{1,6}(\s|$)")
+
+
+def unportable_headings(body: Body) -> list[tuple[int, str, str]]:
+    """Lines that Python-Markdown (the site) and markdown-it-py (the check) read differently.
+
+    ``#Scope`` is a heading to Python-Markdown but text to CommonMark; a heading indented by
+    one to three spaces is a heading to CommonMark but text to Python-Markdown.
+    """
+    found: list[tuple[int, str, str]] = []
+    for index, text in enumerate(body.lines):
+        line = body.first_line + index
+        if line in body.code_lines or not text or text[0] not in "# ":
+            continue
+        if _HASH_NO_SPACE.match(text) and not text.startswith("#!"):
+            found.append((line, text.strip(), "no space after '#'"))
+        elif _INDENTED_HEADING.match(text):
+            found.append((line, text.strip(), "heading indented by spaces"))
+    return found

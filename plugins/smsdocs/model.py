@@ -1,0 +1,201 @@
+"""The SMS as a compliance person sees it: documents, records, actions and the repository."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .frontmatter import FrontMatter
+from .markdown import Body, Section
+
+ACTION_DONE = frozenset({"done", "cancelled"})
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date from a YAML value (a date, a datetime, or an ISO string); None otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def as_text(value: Any) -> str:
+    """A display string for a front-matter value (empty for None)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(as_text(v) for v in value)
+    return str(value)
+
+
+@dataclass(slots=True)
+class Action:
+    """An action raised by a record: a review decision, a corrective action, a follow-up."""
+
+    id: str
+    index: int
+    record: Record
+    data: dict[str, Any]
+
+    @property
+    def title(self) -> str:
+        return as_text(self.data.get("title"))
+
+    @property
+    def owner(self) -> str:
+        return as_text(self.data.get("owner"))
+
+    @property
+    def status(self) -> str:
+        return as_text(self.data.get("status")) or "open"
+
+    @property
+    def target_date(self) -> dt.date | None:
+        return as_date(self.data.get("target_date"))
+
+    @property
+    def closed_on(self) -> dt.date | None:
+        return as_date(self.data.get("closed_on"))
+
+    @property
+    def clauses(self) -> list[str]:
+        return _str_list(self.data.get("clauses"))
+
+    @property
+    def evidence(self) -> list[str]:
+        return _str_list(self.data.get("evidence"))
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in ACTION_DONE
+
+    def line(self, key: str | None = None) -> int:
+        path: tuple[str | int, ...] = ("actions", self.index)
+        return self.record.front.line(*path, key) if key else self.record.front.line(*path)
+
+    def overdue_days(self, as_of: dt.date) -> int:
+        """Days past the target date as of a date; 0 when not overdue."""
+        target = self.target_date
+        if self.is_closed or target is None or target >= as_of:
+            return 0
+        return (as_of - target).days
+
+
+def _str_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [as_text(v) for v in value if v is not None]
+    return [as_text(value)]
+
+
+@dataclass(slots=True)
+class Record:
+    """An SMS document (plan, policy, procedure) or record (review, audit, nonconformity)."""
+
+    path: str  # relative to the repository root, POSIX separators
+    front: FrontMatter
+    body: Body | None
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.front.data
+
+    @property
+    def id(self) -> str:
+        return as_text(self.data.get("id"))
+
+    @property
+    def type(self) -> str:
+        return as_text(self.data.get("type"))
+
+    @property
+    def title(self) -> str:
+        return as_text(self.data.get("title"))
+
+    @property
+    def owner(self) -> str:
+        return as_text(self.data.get("owner"))
+
+    @property
+    def status(self) -> str:
+        return as_text(self.data.get("status"))
+
+    @property
+    def clauses(self) -> list[str]:
+        return _str_list(self.data.get("clauses"))
+
+    @property
+    def date(self) -> dt.date | None:
+        return as_date(self.data.get("date"))
+
+    @property
+    def audience(self) -> str:
+        return as_text(self.data.get("audience")) or "all"
+
+    @property
+    def sections(self) -> list[Section]:
+        return self.body.sections if self.body else []
+
+    def line(self, *path: str | int) -> int:
+        return self.front.line(*path)
+
+
+@dataclass(slots=True)
+class ManagementReview(Record):
+    """A management review (9.3): inputs as body sections, decisions as actions."""
+
+    @property
+    def attendees(self) -> list[str]:
+        return _str_list(self.data.get("attendees"))
+
+    @property
+    def chair(self) -> str:
+        return as_text(self.data.get("chair"))
+
+
+RECORD_CLASSES: dict[str, type[Record]] = {"management-review": ManagementReview}
+
+_ID_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9_-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-[0-9]+)(?![A-Za-z0-9_]|-[A-Za-z0-9])")
+
+
+def family(identifier: str) -> str:
+    """The id family: everything up to the last hyphen (``MR-ACT-003`` -> ``MR-ACT-``)."""
+    cut = identifier.rfind("-")
+    return identifier[: cut + 1] if cut > 0 else ""
+
+
+def id_tokens(text: str) -> list[str]:
+    """Words in text shaped like numbered ids (``NC-007``, ``MR-ACT-003``, ``SHA-256``)."""
+    return _ID_TOKEN.findall(text)
+
+
+@dataclass
+class Repository:
+    """All documents and records of one SMS, indexed once by id."""
+
+    root: str
+    files: list[str] = field(default_factory=list)  # every Markdown file read
+    records: list[Record] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)  # ordinary pages (no id and type)
+    by_id: dict[str, Record] = field(default_factory=dict)
+    actions: dict[str, Action] = field(default_factory=dict)
+
+    def families(self) -> set[str]:
+        """Id families that exist (``NC-``, ``MR-ACT-``): references to them are checked."""
+        known = {family(i) for i in self.by_id} | {family(i) for i in self.actions}
+        known.discard("")
+        return known
+
+    def knows(self, identifier: str) -> bool:
+        return identifier in self.by_id or identifier in self.actions

@@ -1,0 +1,69 @@
+"""Render findings for people and machines: terminal text, JSON, GitHub workflow commands."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from itertools import groupby
+
+from .findings import Finding, Severity, count
+
+FORMATS = ("text", "json", "github")
+
+_COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m"}
+_DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
+
+
+def summary(findings: list[Finding], files: int, records: int, actions: int) -> dict[str, int]:
+    return {"files": files, "records": records, "actions": actions,
+            "errors": count(findings, Severity.ERROR),
+            "warnings": count(findings, Severity.WARNING)}
+
+
+def render_text(findings: list[Finding], totals: dict[str, int], colour: bool) -> str:
+    """Findings grouped by file, one line each, then a one-line summary."""
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if colour else text
+
+    out: list[str] = []
+    for file, group in groupby(findings, key=lambda f: f.file):
+        out.append(paint(_BOLD, file))
+        for f in group:
+            severity = paint(_COLOURS[f.severity], f"{f.severity:<7}")
+            out.append(f"  {f.line:>4}  {severity} {f.message}  {paint(_DIM, f.rule)}")
+            if f.hint:
+                out.append(f"        {paint(_DIM, 'hint: ' + f.hint)}")
+        out.append("")
+    errors, warnings = totals["errors"], totals["warnings"]
+    verdict = "FAIL" if errors else "ok"
+    out.append(f"{paint(_COLOURS[Severity.ERROR] if errors else _BOLD, verdict)}: "
+               f"{errors} error(s), {warnings} warning(s) in {totals['files']} file(s), "
+               f"{totals['records']} record(s), {totals['actions']} action(s)")
+    return "\n".join(out)
+
+
+def render_json(findings: list[Finding], totals: dict[str, int]) -> str:
+    return json.dumps({"findings": [f.as_dict() for f in findings], "summary": totals},
+                      indent=2, ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(findings: list[Finding], totals: dict[str, int]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding."""
+    lines = []
+    for f in findings:
+        message = f.message + (f" (hint: {f.hint})" if f.hint else "")
+        lines.append(f"::{f.severity} file={_escape_property(f.file)},line={f.line},"
+                     f"title={_escape_property(f.rule)}::{_escape_data(message)}")
+    lines.append(f"smsdocs: {totals['errors']} error(s), {totals['warnings']} warning(s)")
+    return "\n".join(lines)
+
+
+RENDERERS: dict[str, Callable[..., str]] = {"json": render_json, "github": render_github}

@@ -1,0 +1,360 @@
+"""Rule packs: the standard's clauses and the rules for each record type, loaded from data.
+
+A pack is a folder of YAML files shipped with smsdocs (``packs/<name>/``). A profile selects
+the wording of one edition (2018 or 2011). An organisation's ``smsdocs.yml`` may disable
+rules, change severities, add aliases or keywords, and add its own rules and record types.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .findings import Severity
+
+try:
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+PACKS_DIR = Path(__file__).parent / "packs"
+DEFAULT_PACK = "iso20000-1:2018"
+CHECK_KINDS = ("builtin", "section")
+
+
+class PackError(Exception):
+    """A rule pack or configuration that cannot be used, with where the problem is."""
+
+    def __init__(self, message: str, file: str = "", line: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}: " if self.file and self.line else (
+            f"{self.file}: " if self.file else "")
+        return where + self.message
+
+
+@dataclass(slots=True)
+class Clause:
+    """A clause of the standard: number, title, what it asks, what it requires on file."""
+
+    number: str
+    title: str
+    parent: str | None = None
+    asks: str = ""
+    requires: list[dict[str, Any]] = field(default_factory=list)
+    edition_2011: list[str] = field(default_factory=list)
+    confidence: str = "high"
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+@dataclass
+class SectionSpec:
+    """What a section-based rule looks for: heading aliases and content requirements."""
+
+    aliases: list[str]
+    all_of: list[list[str]] = field(default_factory=list)
+    any_of: list[str] = field(default_factory=list)
+    pattern: str | None = None
+    each_item_pattern: str | None = None
+    each_item_skip_first_cell: bool = False
+    min_items: int = 0
+    levels: tuple[int, ...] = (2, 3)
+
+    @cached_property
+    def heading_res(self) -> list[re.Pattern[str]]:
+        return [re.compile(r"(?<![a-z0-9])" + re.escape(a.lower()) + r"(?![a-z0-9])")
+                for a in self.aliases]
+
+    @cached_property
+    def all_of_res(self) -> list[re.Pattern[str]]:
+        return [_words(group) for group in self.all_of]
+
+    @cached_property
+    def any_of_re(self) -> re.Pattern[str] | None:
+        return _words(self.any_of) if self.any_of else None
+
+
+def _words(terms: list[str]) -> re.Pattern[str]:
+    """A case-insensitive regex for any of the terms, each starting at a word boundary."""
+    return re.compile(r"(?i)(?<![A-Za-z0-9])(?:" + "|".join(re.escape(t) for t in terms) + ")")
+
+
+@dataclass(slots=True)
+class Rule:
+    """A rule with a stable id, a severity and the clause it comes from."""
+
+    id: str
+    severity: Severity
+    clause: str
+    message: str
+    hint: str
+    check: str = "builtin"
+    description: str = ""
+    source: str = ""
+    applies_to: list[str] = field(default_factory=list)
+    section: SectionSpec | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.extra.get(key, default)
+        return str(value) if value is not None else default
+
+
+@dataclass(slots=True)
+class RecordType:
+    """A record type of the pack: its kind, clauses, id prefix and required fields."""
+
+    name: str
+    title: str
+    kind: str
+    clauses: list[str]
+    required: list[str]
+    id_prefix: str = ""
+    action_prefix: str = ""
+    action_rules: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RulePack:
+    """A loaded, profiled, configured pack: everything the validator consults."""
+
+    name: str
+    edition: str
+    version: str
+    profile: str
+    clauses: dict[str, Clause]
+    crosswalk_2011: dict[str, list[str]]
+    rules: dict[str, Rule]
+    types: dict[str, RecordType]
+    fields: dict[str, dict[str, Any]]
+    action_fields: dict[str, dict[str, Any]]
+    status_values: dict[str, list[str]]
+    placeholders: list[re.Pattern[str]]
+    id_pattern: re.Pattern[str]
+    disabled: set[str] = field(default_factory=set)
+
+    def rules_for(self, record_type: str, check: str) -> list[Rule]:
+        """Section (or other non-builtin) rules that apply to one record type."""
+        return self._by_type.get((record_type, check), [])
+
+    @cached_property
+    def _by_type(self) -> dict[tuple[str, str], list[Rule]]:
+        index: dict[tuple[str, str], list[Rule]] = {}
+        for rule in self.rules.values():
+            for record_type in rule.applies_to or ["*"]:
+                index.setdefault((record_type, rule.check), []).append(rule)
+        return index
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise PackError(f"YAML error: {exc.problem or exc}", str(path),
+                        (mark.line + 1) if mark else 0) from exc
+    except OSError as exc:
+        raise PackError(f"cannot read: {exc.strerror}", str(path)) from exc
+
+
+def pack_dir(name: str) -> Path:
+    """The folder of a shipped pack, from its name (``iso20000-1:2018``)."""
+    folder = PACKS_DIR / name.replace(":", "-")
+    if not (folder / "pack.yaml").is_file():
+        known = sorted(p.name.replace("-20", ":20", 1) for p in PACKS_DIR.iterdir() if p.is_dir())
+        raise PackError(f"unknown rule pack '{name}' (known: {', '.join(known)})")
+    return folder
+
+
+def load(name: str = DEFAULT_PACK, profile: str | None = None,
+         overrides: dict[str, Any] | None = None, config_file: str = "",
+         config_lines: dict[tuple[str | int, ...], int] | None = None) -> RulePack:
+    """Load a pack, select a profile, and apply an organisation's overrides."""
+    folder = pack_dir(name)
+    raw = _read_yaml(folder / "pack.yaml")
+    profile = str(profile or raw.get("default_profile", raw["edition"]))
+    if profile not in raw.get("profiles", {}):
+        raise PackError(f"unknown profile '{profile}' (known: {', '.join(raw['profiles'])})",
+                        config_file, (config_lines or {}).get(("profile",), 0))
+    clauses = _load_clauses(folder / "clauses.yaml")
+    crosswalk = _load_crosswalk(folder / "crosswalk-2011.yaml")
+    rules_raw = [r for r in raw["rules"] if profile in r.get("profiles", [profile])]
+    types_raw = copy.deepcopy(raw["types"])
+    overlay = _Overlay(overrides or {}, config_file, config_lines or {})
+    rules_raw, types_raw, disabled = overlay.apply(rules_raw, types_raw, profile)
+    rules: dict[str, Rule] = {}
+    for entry in rules_raw:
+        rule = _make_rule(entry, profile, str(folder / "pack.yaml"))
+        rules[rule.id] = rule
+    types = {key: RecordType(name=key, title=v.get("title", key), kind=v.get("kind", "document"),
+                             clauses=[str(c) for c in v.get("clauses", [])],
+                             required=list(v.get("required", [])),
+                             id_prefix=v.get("id_prefix", ""),
+                             action_prefix=v.get("action_prefix", ""),
+                             action_rules=dict(v.get("action_rules", {})))
+             for key, v in types_raw.items()}
+    return RulePack(
+        name=raw["pack"] + ":" + str(raw["edition"]), edition=str(raw["edition"]),
+        version=str(raw["version"]), profile=profile, clauses=clauses,
+        crosswalk_2011=crosswalk, rules=rules, types=types, fields=raw["fields"],
+        action_fields=raw["action_fields"], status_values=raw["status_values"],
+        placeholders=[re.compile(p, re.MULTILINE) for p in raw["placeholders"]],
+        id_pattern=re.compile(raw["id_pattern"]), disabled=disabled)
+
+
+def _make_rule(entry: dict[str, Any], profile: str, where: str) -> Rule:
+    entry = dict(entry)
+    variant = (entry.pop("variants", None) or {}).get(profile)
+    if variant:
+        entry.update(variant)
+    try:
+        section = entry.pop("section", None)
+        spec = SectionSpec(**section) if section else None
+        known = {"id", "severity", "clause", "message", "hint", "check", "description",
+                 "source", "applies_to", "profiles"}
+        rule = Rule(id=entry["id"], severity=Severity(entry["severity"]),
+                    clause=str(entry["clause"]), message=entry["message"],
+                    hint=entry.get("hint", ""), check=entry.get("check", "builtin"),
+                    description=entry.get("description", ""), source=entry.get("source", ""),
+                    applies_to=list(entry.get("applies_to", [])), section=spec,
+                    extra={k: v for k, v in entry.items() if k not in known})
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PackError(f"rule {entry.get('id', '?')}: {exc}", where) from exc
+    if rule.check not in CHECK_KINDS:
+        raise PackError(f"rule {rule.id}: unknown check '{rule.check}' "
+                        f"(known: {', '.join(CHECK_KINDS)})", where)
+    if rule.check == "section" and spec is None:
+        raise PackError(f"rule {rule.id}: a section rule needs 'section: aliases: [...]'", where)
+    return rule
+
+
+def _load_clauses(path: Path) -> dict[str, Clause]:
+    if not path.is_file():
+        return {}
+    raw = _read_yaml(path) or {}
+    result: dict[str, Clause] = {}
+    for entry in raw.get("clauses", []):
+        number = str(entry["number"])
+        result[number] = Clause(
+            number=number, title=entry.get("title", ""), parent=entry.get("parent"),
+            asks=entry.get("asks", ""), requires=list(entry.get("requires") or []),
+            edition_2011=[str(x) for x in entry.get("edition_2011") or []],
+            confidence=entry.get("confidence", "high"), note=entry.get("note") or "")
+    return result
+
+
+def _load_crosswalk(path: Path) -> dict[str, list[str]]:
+    if not path.is_file():
+        return {}
+    raw = _read_yaml(path) or {}
+    return {str(e["number"]): [str(x) for x in e.get("maps_to") or []]
+            for e in raw.get("clauses", [])}
+
+
+class _Overlay:
+    """Applies the ``rules:`` and ``types:`` keys of an organisation's smsdocs.yml."""
+
+    RULE_KEYS = {"enabled", "severity", "aliases", "add_aliases", "add_keywords", "message",
+                 "hint"}
+
+    def __init__(self, config: dict[str, Any], file: str,
+                 lines: dict[tuple[str | int, ...], int]) -> None:
+        self.config = config
+        self.file = file
+        self.lines = lines
+
+    def error(self, message: str, *path: str | int) -> PackError:
+        line = 0
+        while path and not line:
+            line = self.lines.get(tuple(path), 0)
+            path = path[:-1]
+        return PackError(message, self.file, line)
+
+    def apply(self, rules: list[dict[str, Any]], types: dict[str, Any],
+              profile: str) -> tuple[list[dict[str, Any]], dict[str, Any], set[str]]:
+        rules = copy.deepcopy(rules)
+        by_id = {r["id"]: r for r in rules}
+        disabled: set[str] = set()
+        new_types = self.config.get("types") or {}
+        if not isinstance(new_types, dict):
+            raise self.error("'types' must be a mapping of type name to definition", "types")
+        for name, definition in new_types.items():
+            if not isinstance(definition, dict):
+                raise self.error(f"type '{name}' must be a mapping", "types", name)
+            types[name] = {**types.get(name, {}), **definition}
+        overrides = self.config.get("rules") or {}
+        if not isinstance(overrides, dict):
+            raise self.error("'rules' must be a mapping of rule id to settings", "rules")
+        for rule_id, settings in overrides.items():
+            if not isinstance(settings, dict):
+                raise self.error(f"rule '{rule_id}': settings must be a mapping", "rules", rule_id)
+            if rule_id not in by_id:
+                if "check" in settings or "message" in settings:
+                    rule = {"id": rule_id, **settings}
+                    for key in ("severity", "clause", "message"):
+                        if key not in rule:
+                            raise self.error(f"new rule '{rule_id}' needs '{key}'", "rules",
+                                             rule_id)
+                    if profile in rule.get("profiles", [profile]):
+                        rules.append(rule)
+                        by_id[rule_id] = rule
+                    continue
+                raise self.error(f"unknown rule id '{rule_id}' (see 'smsdocs rules')",
+                                 "rules", rule_id)
+            self._tune(by_id[rule_id], rule_id, settings, disabled)
+        return rules, types, disabled
+
+    def _tune(self, rule: dict[str, Any], rule_id: str, settings: dict[str, Any],
+              disabled: set[str]) -> None:
+        for key, value in settings.items():
+            where = ("rules", rule_id, key)
+            if key == "enabled":
+                if not isinstance(value, bool):
+                    raise self.error(f"rule '{rule_id}': enabled must be true or false", *where)
+                if not value:
+                    disabled.add(rule_id)
+            elif key == "severity":
+                if value not in ("error", "warning"):
+                    raise self.error(f"rule '{rule_id}': severity must be 'error' or 'warning'",
+                                     *where)
+                rule["severity"] = value
+            elif key in ("aliases", "add_aliases", "add_keywords"):
+                if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                    raise self.error(f"rule '{rule_id}': {key} must be a list of text", *where)
+                section = rule.get("section")
+                if section is None:
+                    raise self.error(f"rule '{rule_id}' checks no section; {key} does not apply",
+                                     *where)
+                section = rule["section"] = dict(section)
+                if key == "aliases":
+                    section["aliases"] = list(value)
+                elif key == "add_aliases":
+                    section["aliases"] = [*section.get("aliases", []), *value]
+                elif section.get("all_of"):
+                    section["all_of"] = [[*g, *value] for g in section["all_of"]]
+                else:
+                    section["any_of"] = [*section.get("any_of", []), *value]
+                for variant in (rule.get("variants") or {}).values():
+                    if "section" in variant and key != "aliases":
+                        variant["section"] = dict(variant["section"])
+                        variant["section"]["aliases"] = section["aliases"]
+            elif key in ("message", "hint"):
+                rule[key] = str(value)
+            else:
+                raise self.error(f"rule '{rule_id}': unknown setting '{key}' "
+                                 f"(known: {', '.join(sorted(self.RULE_KEYS))})", *where)

@@ -1,0 +1,53 @@
+"""Validate an SMS repository: load once, run every check, return one list of findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import actions, fields, references, sections
+from .config import Config
+from .context import Context
+from .findings import Finding
+from .loader import Page, load_repository
+from .model import Repository
+from .rulepack import RulePack
+
+
+@dataclass
+class Result:
+    """What a validation run produced: the repository, its pages and the findings."""
+
+    repo: Repository
+    pages: list[Page]
+    findings: list[Finding]
+    pack: RulePack
+    as_of: dt.date
+
+
+def validate(root: Path, config: Config, pack: RulePack | None = None,
+             as_of: dt.date | None = None) -> Result:
+    """Run the whole check over one repository."""
+    pack = pack or config.rule_pack()
+    as_of = as_of or config.as_of or dt.date.today()
+    ctx = Context(pack=pack, as_of=as_of)
+    repo, pages = load_repository(root, config.paths, ctx)
+    references.check_duplicates(ctx, repo, {})
+    families = repo.families()
+    for page in pages:
+        try:
+            _check_page(ctx, repo, page, families)
+        except Exception as exc:  # noqa: BLE001 - one broken file never stops the run
+            ctx.report("check.crashed", page.path, 1, detail=f"{type(exc).__name__}: {exc}")
+    findings = sorted(ctx.findings, key=Finding.sort_key)
+    return Result(repo=repo, pages=pages, findings=findings, pack=pack, as_of=as_of)
+
+
+def _check_page(ctx: Context, repo: Repository, page: Page, families: set[str]) -> None:
+    record = page.record
+    if record is not None:
+        fields.check_record(ctx, record)
+        sections.check_record(ctx, record)
+        actions.check_record(ctx, record)
+    references.check_prose(ctx, repo, page.path, record, families, page.body)
