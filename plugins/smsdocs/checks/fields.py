@@ -16,10 +16,9 @@ def check_record(ctx: Context, record: Record) -> None:
     pack = ctx.pack
     data = record.data
     rtype = pack.types.get(record.type)
-    if not isinstance(data.get("type"), str) or rtype is None:
-        if data.get("type") is not None:
-            ctx.report("record.type-unknown", record.path, record.line("type"),
-                       value=data.get("type"), allowed=", ".join(sorted(pack.types)))
+    if (not isinstance(data.get("type"), str) or rtype is None) and data.get("type") is not None:
+        ctx.report("record.type-unknown", record.path, record.line("type"),
+                   value=data.get("type"), allowed=", ".join(sorted(pack.types)))
     required = ["title", *(rtype.required if rtype else [])]
     for name in dict.fromkeys(required):
         if _is_empty(data.get(name)):
@@ -84,9 +83,8 @@ def _check_value(ctx: Context, record: Record, path: tuple[str | int, ...], labe
             detail, fix = problem
             ctx.report("field.type", record.path, line, field=label, detail=detail, fix=fix)
     elif kind == "date":
-        if not isinstance(value, dt.date):
-            if not (isinstance(value, str) and _iso_date(value)):
-                ctx.report("field.date", record.path, line, field=label, value=value)
+        if not isinstance(value, dt.date) and not (isinstance(value, str) and _iso_date(value)):
+            ctx.report("field.date", record.path, line, field=label, value=value)
     elif kind == "enum":
         values = spec.get("values") or allowed or []
         if values and (not isinstance(value, str) or value not in values):

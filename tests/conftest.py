@@ -1,0 +1,47 @@
+"""Shared test helpers: write a small SMS repository into a temp folder and check it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from smsdocs import config as config_mod
+from smsdocs.findings import Finding
+from smsdocs.validate import validate
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 11, 23)
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Write {relative path: text} under root (text is dedented) and return root."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def check_tree(root: Path, profile: str | None = None,
+               as_of: dt.date = AS_OF) -> list[Finding]:
+    """Run the real validator over a folder, as `smsdocs check` does."""
+    config = config_mod.load(root)
+    return validate(root, config, config.rule_pack(profile), as_of).findings
+
+
+@pytest.fixture
+def sms_repo(tmp_path: Path) -> Callable[..., list[Finding]]:
+    """Write files into a fresh repository and return its findings."""
+    def make(files: dict[str, str], profile: str | None = None,
+             as_of: dt.date = AS_OF) -> list[Finding]:
+        return check_tree(write_files(tmp_path, files), profile, as_of)
+    return make
+
+
+def rules_at(findings: list[Finding], file: str | None = None) -> set[tuple[str, int]]:
+    """The (rule, line) pairs of the findings, optionally for one file."""
+    return {(f.rule, f.line) for f in findings if file is None or f.file == file}
