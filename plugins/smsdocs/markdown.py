@@ -20,6 +20,16 @@ def parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
+@lru_cache(maxsize=1)
+def _block_parser() -> MarkdownIt:
+    """The same configuration with inline parsing deferred: blocks give us headings, tables,
+    lists and code; inline tokens are parsed only where an id could be (see _collect_prose)."""
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+
+
+_MAYBE_ID = re.compile(r"[A-Z0-9]-[0-9]")
+
+
 @dataclass(slots=True)
 class TableRow:
     """One body row of a Markdown table."""
@@ -73,7 +83,7 @@ class Body:
 
 def parse(body: str, first_line: int) -> Body:
     """Parse a body whose first line is file line ``first_line``."""
-    tokens = parser().parse(body)
+    tokens = _block_parser().parse(body)
     lines = body.split("\n")
     offset = first_line  # map[0] is 0-based within the body
     headings: list[tuple[int, int, str, int]] = []  # level, line, title, token end line
@@ -119,8 +129,15 @@ def parse(body: str, first_line: int) -> Body:
 
 
 def _collect_prose(token: Token, line: int, out: list[ProseSpan], link_depth: int) -> int:
-    """Append the text children of an inline token that are outside links and code."""
-    for child in token.children or ():
+    """Append the text children of an inline token that are outside links and code.
+
+    Only text that could hold an id (``X-1``) is inline-parsed; the rest cannot matter.
+    """
+    if not _MAYBE_ID.search(token.content):
+        return link_depth
+    md = parser()
+    children = md.inline.parse(token.content, md, {}, [])
+    for child in children:
         kind = child.type
         if kind == "link_open":
             link_depth += 1

@@ -165,7 +165,7 @@ class ManagementReview(Record):
 
 RECORD_CLASSES: dict[str, type[Record]] = {"management-review": ManagementReview}
 
-_ID_TOKEN = re.compile(
+ID_TOKEN = re.compile(
     r"(?<![A-Za-z0-9_-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-[0-9]+)(?![A-Za-z0-9_]|-[A-Za-z0-9])")
 
 
@@ -177,7 +177,7 @@ def family(identifier: str) -> str:
 
 def id_tokens(text: str) -> list[str]:
     """Words in text shaped like numbered ids (``NC-007``, ``MR-ACT-003``, ``SHA-256``)."""
-    return _ID_TOKEN.findall(text)
+    return ID_TOKEN.findall(text)
 
 
 @dataclass

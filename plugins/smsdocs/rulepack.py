@@ -75,9 +75,11 @@ class SectionSpec:
     levels: tuple[int, ...] = (2, 3)
 
     @cached_property
-    def heading_res(self) -> list[re.Pattern[str]]:
-        return [re.compile(r"(?<![a-z0-9])" + re.escape(a.lower()) + r"(?![a-z0-9])")
-                for a in self.aliases]
+    def heading_re(self) -> re.Pattern[str]:
+        """Matches a normalised heading (see checks.sections.normalize) holding an alias."""
+        words = sorted({_NON_WORD.sub(" ", a.lower().replace("&", " and ")).strip()
+                        for a in self.aliases}, key=len, reverse=True)
+        return re.compile(" (?:" + "|".join(re.escape(w) for w in words if w) + ") ")
 
     @cached_property
     def all_of_res(self) -> list[re.Pattern[str]]:
@@ -86,6 +88,9 @@ class SectionSpec:
     @cached_property
     def any_of_re(self) -> re.Pattern[str] | None:
         return _words(self.any_of) if self.any_of else None
+
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def _words(terms: list[str]) -> re.Pattern[str]:
@@ -143,9 +148,11 @@ class RulePack:
     fields: dict[str, dict[str, Any]]
     action_fields: dict[str, dict[str, Any]]
     status_values: dict[str, list[str]]
-    placeholders: list[re.Pattern[str]]
+    placeholders: list[tuple[str, re.Pattern[str]]]  # (lower-case guard, pattern)
     id_pattern: re.Pattern[str]
     disabled: set[str] = field(default_factory=set)
+    heading_cache: dict[tuple[str, int, str], tuple[str, ...]] = field(
+        default_factory=dict, repr=False)  # (type, level, heading) -> matching section rules
 
     def rules_for(self, record_type: str, check: str) -> list[Rule]:
         """Section (or other non-builtin) rules that apply to one record type."""
@@ -213,7 +220,8 @@ def load(name: str = DEFAULT_PACK, profile: str | None = None,
         version=str(raw["version"]), profile=profile, clauses=clauses,
         crosswalk_2011=crosswalk, rules=rules, types=types, fields=raw["fields"],
         action_fields=raw["action_fields"], status_values=raw["status_values"],
-        placeholders=[re.compile(p, re.MULTILINE) for p in raw["placeholders"]],
+        placeholders=[(str(p.get("guard", "")).lower(), re.compile(p["pattern"], re.MULTILINE))
+                      for p in raw["placeholders"]],
         id_pattern=re.compile(raw["id_pattern"]), disabled=disabled)
 
 

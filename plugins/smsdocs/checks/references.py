@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from ..context import Context
 from ..markdown import unportable_headings
-from ..model import Record, Repository, family, id_tokens
+from ..model import ID_TOKEN, Record, Repository, family, id_tokens
 
 
 def check_duplicates(ctx: Context, repo: Repository, seen: dict[str, tuple[str, int]]) -> None:
@@ -29,10 +31,8 @@ def _claim(ctx: Context, seen: dict[str, tuple[str, int]], identifier: str, path
 def check_prose(ctx: Context, repo: Repository, path: str, record: Record | None,
                 families: set[str], body: object) -> None:
     """Unknown ids of known families in prose and evidence lists; unportable headings."""
-    prose = getattr(body, "prose", ())
-    for span in prose:
-        for token in id_tokens(span.text):
-            _check_token(ctx, repo, families, path, span.line, token)
+    for line, token in prose_ids(body):
+        _check_token(ctx, repo, families, path, line, token)
     if record is not None:
         for action in record.actions:
             for index, item in enumerate(action.evidence):
@@ -43,6 +43,27 @@ def check_prose(ctx: Context, repo: Repository, path: str, record: Record | None
     if body is not None:
         for line, text, detail in unportable_headings(body):  # type: ignore[arg-type]
             ctx.report("heading.portable", path, line, text=text, detail=detail)
+
+
+def prose_ids(body: object) -> list[tuple[int, str]]:
+    """Every id-shaped word in a body's prose (outside code and links), with its line.
+
+    One regex pass over the prose joined by newlines (an id never spans a newline), then
+    each match is placed back on its fragment's line by bisection.
+    """
+    prose = getattr(body, "prose", None)
+    if not prose:
+        return []
+    joined = "\n".join(span.text for span in prose)
+    if "-" not in joined:
+        return []
+    starts: list[int] = []
+    offset = 0
+    for span in prose:
+        starts.append(offset)
+        offset += len(span.text) + 1
+    return [(prose[bisect_right(starts, m.start()) - 1].line, m.group(1))
+            for m in ID_TOKEN.finditer(joined)]
 
 
 def _check_token(ctx: Context, repo: Repository, families: set[str], path: str, line: int,

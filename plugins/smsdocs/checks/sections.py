@@ -23,16 +23,13 @@ def normalize(title: str) -> str:
     return " " + _NON_WORD.sub(" ", title.lower().replace("&", " and ")).strip() + " "
 
 
-def matching_sections(record: Record, spec: SectionSpec) -> list[Section]:
+def matching_sections(record: Record, spec: SectionSpec,
+                      titles: list[tuple[Section, str]] | None = None) -> list[Section]:
     """The H2/H3 sections whose heading contains one of the spec's aliases as whole words."""
-    aliases = _aliases(tuple(spec.aliases))
-    return [s for s in record.sections
-            if s.level in spec.levels and any(a in normalize(s.title) for a in aliases)]
-
-
-@lru_cache(maxsize=1024)
-def _aliases(aliases: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(normalize(a) for a in aliases)
+    if titles is None:
+        titles = [(s, normalize(s.title)) for s in record.sections]
+    regex = spec.heading_re
+    return [s for s, title in titles if s.level in spec.levels and regex.search(title)]
 
 
 def check_record(ctx: Context, record: Record) -> None:
@@ -41,11 +38,12 @@ def check_record(ctx: Context, record: Record) -> None:
     if not rules:
         return
     anchor = record.sections[0].line if record.sections else record.front.body_line
+    found_by_rule = _sections_by_rule(record, rules, ctx.pack.heading_cache)
     seen_placeholder: set[int] = set()
     for rule in rules:
         spec = rule.section
         assert spec is not None
-        found = matching_sections(record, spec)
+        found = found_by_rule.get(rule.id, [])
         values = {"title": rule.description.rstrip("."), "example": spec.aliases[0].capitalize()}
         if not found:
             ctx.report(rule.id, record.path, anchor, problem="missing", **values)
@@ -60,6 +58,26 @@ def check_record(ctx: Context, record: Record) -> None:
                            section=section.title, detail=state)
             continue
         _check_content(ctx, record, rule, spec, found, text, values)
+
+
+def _sections_by_rule(record: Record, rules: list[Rule],
+                      cache: dict[tuple[str, int, str], tuple[str, ...]]
+                      ) -> dict[str, list[Section]]:
+    """Which sections each rule's aliases match. Headings repeat from record to record, so
+    the answer per (type, heading) is cached on the pack: one dict look-up per heading."""
+    result: dict[str, list[Section]] = {}
+    for section in record.sections:
+        key = (record.type, section.level, section.title)
+        matched = cache.get(key)
+        if matched is None:
+            title = normalize(section.title)
+            matched = cache[key] = tuple(
+                r.id for r in rules
+                if r.section and section.level in r.section.levels
+                and r.section.heading_re.search(title))
+        for rule_id in matched:
+            result.setdefault(rule_id, []).append(section)
+    return result
 
 
 def _check_content(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
@@ -104,11 +122,17 @@ def _check_items(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
 
 def placeholder_state(text: str, ctx: Context) -> str | None:
     """None when the text is real content; otherwise why it is not (empty or placeholder)."""
-    cleaned = _COMMENT.sub(" ", text)
+    cleaned = _COMMENT.sub(" ", text) if "<!--" in text else text
+    lower = cleaned.lower()
     found = False
-    for pattern in ctx.pack.placeholders:
-        cleaned, count = pattern.subn(" ", cleaned)
-        found = found or count > 0
+    for guard, pattern in ctx.pack.placeholders:
+        if guard in lower:
+            cleaned, hits = pattern.subn(" ", cleaned)
+            found = found or hits > 0
+    if not found:
+        if any(ch.isalnum() for ch in _MARKUP.sub(" ", cleaned)):
+            return None
+        return " (the section is empty)"
     words = _WORD.findall(_MARKUP.sub(" ", cleaned))
     if not words and not any(ch.isdigit() for ch in cleaned):
         return " (the section is empty)" if not found else ""
