@@ -34,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_date, help="date for overdue and review checks")
     check.add_argument("--profile", choices=("2018", "2011"), help="edition wording to check")
     check.add_argument("--config", type=Path, help="configuration file (default: ROOT/smsdocs.yml)")
+    cover = commands.add_parser(
+        "coverage", help="required documented information and what provides it")
+    cover.add_argument("root", nargs="?", default=".")
+    cover.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    cover.add_argument("--profile", choices=("2018", "2011"))
+    cover.add_argument("--config", type=Path)
+    cover.add_argument("--strict", action="store_true", help="exit 1 when there is a gap")
     rules = commands.add_parser("rules", help="list every rule of the pack")
     rules.add_argument("root", nargs="?", default=".")
     rules.add_argument("--profile", choices=("2018", "2011"))
@@ -50,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "coverage":
+            return _coverage(args)
         return _rules(args)
     except PackError as exc:
         print(f"smsdocs: configuration error: {exc}", file=sys.stderr)
@@ -80,6 +89,17 @@ def _check(args: argparse.Namespace) -> int:
     else:
         print(output.RENDERERS[args.format](result.findings, totals))
     return EXIT_FINDINGS if totals["errors"] else EXIT_OK
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from .coverage_report import render
+    from .validate import validate
+
+    root = _root(args)
+    config = config_mod.load(root, args.config)
+    result = validate(root, config, config.rule_pack(args.profile))
+    print(render(result.coverage, args.format))
+    return EXIT_FINDINGS if args.strict and result.coverage.gaps() else EXIT_OK
 
 
 def _rules(args: argparse.Namespace) -> int:

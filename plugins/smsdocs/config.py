@@ -12,7 +12,7 @@ from .rulepack import DEFAULT_PACK, PackError, RulePack
 from .rulepack import load as load_pack
 
 CONFIG_NAMES = ("smsdocs.yml", "smsdocs.yaml")
-KNOWN_KEYS = {"pack", "profile", "paths", "as_of", "rules", "types"}
+KNOWN_KEYS = {"pack", "profile", "paths", "as_of", "rules", "types", "coverage"}
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Config:
     paths: list[str] = field(default_factory=lambda: ["docs", "records"])
     as_of: dt.date | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
+    justifications: dict[str, str] = field(default_factory=dict)
     file: str = ""
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
 
@@ -69,4 +70,10 @@ def load(root: Path, config_file: Path | None = None) -> Config:
                             parsed.lines.get(("as_of",), 0))
         config.as_of = value
     config.overrides = {k: data[k] for k in ("rules", "types") if k in data}
+    coverage = data.get("coverage") or {}
+    justifications = coverage.get("justifications", {}) if isinstance(coverage, dict) else None
+    if not isinstance(justifications, dict):
+        raise PackError("'coverage: justifications:' must map item keys to text", shown,
+                        parsed.lines.get(("coverage",), 0))
+    config.justifications = {str(k): str(v) for k, v in justifications.items()}
     return config

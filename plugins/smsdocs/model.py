@@ -143,6 +143,26 @@ class Record:
         return as_text(self.data.get("audience")) or "all"
 
     @property
+    def standard(self) -> str:
+        """The edition the record's clause numbers refer to (``iso20000-1:2011`` or 2018)."""
+        return as_text(self.data.get("standard")) or "iso20000-1:2018"
+
+    @property
+    def is_2011(self) -> bool:
+        return self.standard.endswith("2011")
+
+    def clauses_2018(self, crosswalk: dict[str, list[str]]) -> list[str]:
+        """The record's clauses as 2018 numbers (2011 numbers mapped through the crosswalk)."""
+        if not self.is_2011:
+            return self.clauses
+        mapped: list[str] = []
+        for number in self.clauses:
+            for target in crosswalk.get(number, []):
+                if target not in mapped:
+                    mapped.append(target)
+        return mapped
+
+    @property
     def sections(self) -> list[Section]:
         return self.body.sections if self.body else []
 

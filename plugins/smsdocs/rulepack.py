@@ -131,6 +131,7 @@ class RecordType:
     id_prefix: str = ""
     action_prefix: str = ""
     action_rules: dict[str, str] = field(default_factory=dict)
+    provides: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -194,6 +195,10 @@ def load(name: str = DEFAULT_PACK, profile: str | None = None,
     """Load a pack, select a profile, and apply an organisation's overrides."""
     folder = pack_dir(name)
     raw = _read_yaml(folder / "pack.yaml")
+    for include in raw.get("include") or []:
+        extra = _read_yaml(folder / include) or {}
+        raw["types"] = {**raw["types"], **(extra.get("types") or {})}
+        raw["rules"] = [*raw["rules"], *(extra.get("rules") or [])]
     profile = str(profile or raw.get("default_profile", raw["edition"]))
     if profile not in raw.get("profiles", {}):
         raise PackError(f"unknown profile '{profile}' (known: {', '.join(raw['profiles'])})",
@@ -213,7 +218,8 @@ def load(name: str = DEFAULT_PACK, profile: str | None = None,
                              required=list(v.get("required", [])),
                              id_prefix=v.get("id_prefix", ""),
                              action_prefix=v.get("action_prefix", ""),
-                             action_rules=dict(v.get("action_rules", {})))
+                             action_rules=dict(v.get("action_rules", {})),
+                             provides=[str(k) for k in v.get("provides") or []])
              for key, v in types_raw.items()}
     return RulePack(
         name=raw["pack"] + ":" + str(raw["edition"]), edition=str(raw["edition"]),

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import actions, fields, references, sections
+from . import coverage as coverage_mod
+from .checks import actions, crossrecord, fields, references, sections
 from .config import Config
 from .context import Context
 from .findings import Finding
@@ -24,6 +25,7 @@ class Result:
     findings: list[Finding]
     pack: RulePack
     as_of: dt.date
+    coverage: coverage_mod.Coverage
 
 
 def validate(root: Path, config: Config, pack: RulePack | None = None,
@@ -40,8 +42,19 @@ def validate(root: Path, config: Config, pack: RulePack | None = None,
             _check_page(ctx, repo, page, families)
         except Exception as exc:  # noqa: BLE001 - one broken file never stops the run
             ctx.report("check.crashed", page.path, 1, detail=f"{type(exc).__name__}: {exc}")
+    coverage = coverage_mod.compute(repo, pack, config.justifications)
+    crossrecord.check_coverage(ctx, coverage, _coverage_anchor(repo))
     findings = sorted(ctx.findings, key=Finding.sort_key)
-    return Result(repo=repo, pages=pages, findings=findings, pack=pack, as_of=as_of)
+    return Result(repo=repo, pages=pages, findings=findings, pack=pack, as_of=as_of,
+                  coverage=coverage)
+
+
+def _coverage_anchor(repo: Repository) -> tuple[str, int] | None:
+    """Where coverage gaps are reported: the plan (which points to the documents it relies
+    on), else the first record; nowhere in a repository without records."""
+    plan = next((r for r in repo.records if r.type == "plan"), None)
+    target = plan or (repo.records[0] if repo.records else None)
+    return (target.path, target.line("id")) if target else None
 
 
 def _check_page(ctx: Context, repo: Repository, page: Page, families: set[str]) -> None:
@@ -50,4 +63,5 @@ def _check_page(ctx: Context, repo: Repository, page: Page, families: set[str]) 
         fields.check_record(ctx, record)
         sections.check_record(ctx, record)
         actions.check_record(ctx, record)
+        crossrecord.check_record(ctx, record)
     references.check_prose(ctx, repo, page.path, record, families, page.body)
