@@ -52,4 +52,5 @@ class Context:
             values.setdefault(key, extra)
         self.findings.append(Finding(
             severity=rule.severity, rule=rule_id, file=file, line=max(1, line),
-            message=fill(rule.message, values), hint=fill(rule.hint, values)))
+            message=fill(rule.message, values), hint=fill(rule.hint, values),
+            subject=str(values.get("value", values.get("action", "")))))

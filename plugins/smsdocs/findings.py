@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 
@@ -23,12 +23,16 @@ class Finding:
     line: int
     message: str
     hint: str = ""
+    # What the finding is about (an id, an action), when the rule names one: lets --base
+    # and baselines match findings without their line. Not part of equality or as_dict().
+    subject: str = field(default="", compare=False)
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.file, self.line, self.rule, self.message)
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
+        del data["subject"]
         data["severity"] = str(self.severity)
         return data
 

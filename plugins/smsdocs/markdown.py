@@ -7,6 +7,7 @@ count and every section knows the file lines it spans.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -28,6 +29,7 @@ def _block_parser() -> MarkdownIt:
 
 
 _MAYBE_ID = re.compile(r"[A-Z0-9]-[0-9]")
+_NEEDS_INLINE = re.compile(r"[`\[<_&\\]")
 
 
 @dataclass(slots=True)
@@ -131,9 +133,16 @@ def parse(body: str, first_line: int) -> Body:
 def _collect_prose(token: Token, line: int, out: list[ProseSpan], link_depth: int) -> int:
     """Append the text children of an inline token that are outside links and code.
 
-    Only text that could hold an id (``X-1``) is inline-parsed; the rest cannot matter.
+    Only text that could hold an id (``X-1``) matters. When it holds nothing that could hide
+    an id from the reader (code spans, links, HTML, emphasis by underscore, entities,
+    escapes), its raw lines are the prose; otherwise markdown-it parses it inline.
     """
-    if not _MAYBE_ID.search(token.content):
+    content = token.content
+    if not _MAYBE_ID.search(content):
+        return link_depth
+    if not _NEEDS_INLINE.search(content):
+        for index, text in enumerate(content.split("\n")):
+            out.append(ProseSpan(line=line + index, text=text))
         return link_depth
     md = parser()
     children = md.inline.parse(token.content, md, {}, [])
@@ -152,24 +161,25 @@ def _collect_prose(token: Token, line: int, out: list[ProseSpan], link_depth: in
 
 def _sections(headings: list[tuple[int, int, str, int]], lines: list[str], offset: int,
               item_starts: list[tuple[int, str]]) -> list[Section]:
+    """Sections with their line ranges and items, in one pass with a stack of open headings."""
     last_line = offset + len(lines) - 1
     sections: list[Section] = []
-    for position, (level, line, title, heading_end) in enumerate(headings):
-        end = last_line
-        for next_level, next_line, _, _ in headings[position + 1 :]:
-            if next_level <= level:
-                end = next_line - 1
-                break
-        start = heading_end + 1
-        text = "\n".join(lines[start - offset : end - offset + 1])
-        sections.append(Section(level=level, title=title, line=line, start=start, end=end,
-                                text=text))
-    # Items per section: list items, table rows and direct subheadings inside its range.
+    open_stack: list[Section] = []
+    for level, line, title, heading_end in headings:
+        while open_stack and open_stack[-1].level >= level:
+            open_stack.pop().end = line - 1
+        section = Section(level=level, title=title, line=line, start=heading_end + 1,
+                          end=last_line)
+        if open_stack:  # a direct subheading counts as an item of its parent
+            open_stack[-1].item_lines.append((line, title))
+        sections.append(section)
+        open_stack.append(section)
+    starts = [ln for ln, _ in item_starts]
     for section in sections:
-        direct = [s for s in sections if s.level == section.level + 1
-                  and section.start <= s.line <= section.end]
-        inside = [(ln, tx) for ln, tx in item_starts if section.start <= ln <= section.end]
-        section.item_lines = sorted(inside + [(s.line, s.title) for s in direct])
+        section.text = "\n".join(lines[section.start - offset : section.end - offset + 1])
+        low, high = bisect_left(starts, section.start), bisect_right(starts, section.end)
+        if low < high:
+            section.item_lines = sorted(section.item_lines + item_starts[low:high])
         section.items = len(section.item_lines)
     return sections
 

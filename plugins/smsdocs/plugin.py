@@ -1,9 +1,110 @@
-"""MkDocs plugin entry point (reserved; the handbook plugin is built on the core)."""
+"""MkDocs plugin: a thin adapter from MkDocs events to the core validator and the handbook."""
 
 from __future__ import annotations
 
-from mkdocs.plugins import BasePlugin
+import datetime as dt
+import os
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, InclusionLevel
+
+from . import __version__
+from . import config as core_config
+from .findings import Severity
+from .handbook import Handbook
+from .handbook.graph import SMS_JSON
+from .handbook.layout import ASSET_FILES, Layout, resolve_as_of
+from .rulepack import PackError
+from .validate import validate
+
+log = get_plugin_logger("smsdocs")
 
 
-class SmsdocsPlugin(BasePlugin):  # type: ignore[type-arg]
-    """Placeholder so that `plugins: [smsdocs]` resolves; see the MkDocs plugin issue."""
+class SmsdocsConfig(base.Config):
+    pack = c.Optional(c.Type(str))
+    profile = c.Optional(c.Type(str))
+    records_dir = c.Type(str, default="records")
+    as_of = c.Optional(c.Type((str, dt.date)))
+    fail_on = c.Choice(("error", "warning"), default="error")
+
+
+class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
+    """Validates the SMS once per build and adds the cross-linked handbook pages."""
+
+    handbook: Handbook | None = None
+
+    def on_config(self, config):  # noqa: ANN001, ANN201
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.layout = Layout(root, Path(config.docs_dir).resolve(),
+                             (root / self.config.records_dir).resolve())
+        try:
+            self.core = core_config.load(root)
+            self.core.pack = self.config.pack or self.core.pack
+            self.core.profile = self.config.profile or self.core.profile
+            self.core.paths = self.layout.folders()
+            self.pack = self.core.rule_pack()
+            self.as_of = resolve_as_of(self.config.as_of, self.core.as_of, dict(os.environ))
+        except (PackError, ValueError) as exc:
+            raise PluginError(f"smsdocs: {exc}") from exc
+        config.extra_css.append("assets/smsdocs/smsdocs.css")
+        config.extra_javascript.append("assets/smsdocs/smsdocs.js")
+        self.tags = any(name in config.plugins for name in ("tags", "material/tags"))
+        return config
+
+    def on_files(self, files, config):  # noqa: ANN001, ANN201
+        result = validate(self.layout.root, self.core, self.pack, self.as_of)
+        counted = {Severity.ERROR} | ({Severity.WARNING} if self.config.fail_on == "warning"
+                                     else set())
+        for f in result.findings:
+            log.log(30 if f.severity in counted else 20,
+                    f"{f.file}:{f.line}: [{f.rule}] {f.severity}: {f.message}")
+        for path, src in self.layout.record_files():
+            if files.get_file_from_path(src) is None:
+                files.append(File(path, str(self.layout.root), config.site_dir,
+                                  config.use_directory_urls,
+                                  inclusion=InclusionLevel.NOT_IN_NAV))
+        self.handbook = hb = Handbook(result, self.layout.src_of, tags_page=self.tags)
+        for page in hb.pages:
+            if files.get_file_from_path(page.src) is not None:
+                log.warning(f"{page.src} exists in docs/; the generated page is not added")
+                continue
+            inclusion = (InclusionLevel.UNDEFINED if page.kind == "register"
+                         else InclusionLevel.NOT_IN_NAV)
+            files.append(File.generated(config, page.src, content=hb.stub_markdown(page),
+                                        inclusion=inclusion))
+        for src, path in ASSET_FILES.items():
+            files.append(File.generated(config, src, abs_src_path=str(path)))
+        hb.set_urls({f.src_uri: f.url for f in files})
+        files.append(File.generated(config, SMS_JSON,
+                                    content=hb.sms_json(f"smsdocs {__version__}")))
+        return files
+
+    @event_priority(50)  # before Material's tags plugin reads page.meta
+    def on_page_markdown(self, markdown, page, config, files):  # noqa: ANN001, ANN201
+        src = page.file.src_uri
+        title = self.handbook.title(src) if self.handbook else None
+        if title is not None:
+            page.meta["title"] = title
+        tags = self.handbook.tags(src) if self.handbook and self.tags else []
+        if tags:
+            page.meta["tags"] = list(dict.fromkeys([*(page.meta.get("tags") or []), *tags]))
+        return markdown
+
+    def on_page_content(self, html, page, config, files):  # noqa: ANN001, ANN201
+        if self.handbook is None:
+            return html
+        src = page.file.src_uri
+        rendered = self.handbook.render_page(src)
+        return rendered if rendered is not None else self.handbook.decorate(src, html)
+
+    def on_serve(self, server, config, builder):  # noqa: ANN001, ANN201
+        if self.layout.records_dir.is_dir():
+            server.watch(str(self.layout.records_dir))
+        for name in core_config.CONFIG_NAMES:
+            if (self.layout.root / name).is_file():
+                server.watch(str(self.layout.root / name))
+        return server

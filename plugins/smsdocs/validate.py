@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,9 +29,16 @@ class Result:
     coverage: coverage_mod.Coverage
 
 
+Check = Callable[[Context, Repository, list[Page]], None]
+
+
 def validate(root: Path, config: Config, pack: RulePack | None = None,
-             as_of: dt.date | None = None) -> Result:
-    """Run the whole check over one repository."""
+             as_of: dt.date | None = None, extra_checks: Sequence[Check] = ()) -> Result:
+    """Run the whole check over one repository.
+
+    ``extra_checks`` run after the per-page checks with the same context (e.g. the
+    document-control checks from git history that ``smsdocs check`` adds).
+    """
     pack = pack or config.rule_pack()
     as_of = as_of or config.as_of or dt.date.today()
     ctx = Context(pack=pack, as_of=as_of)

@@ -14,6 +14,7 @@ from ..rulepack import Rule, SectionSpec
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_LETTER = re.compile(r"[^\W\d_]")
 _MARKUP = re.compile(r"^\s*(?:[-*+>|]|\d+[.)])\s*|[|*_`#>\[\]()!]|^[\s:|-]+$", re.MULTILINE)
 
 
@@ -130,9 +131,7 @@ def placeholder_state(text: str, ctx: Context) -> str | None:
             cleaned, hits = pattern.subn(" ", cleaned)
             found = found or hits > 0
     if not found:
-        if any(ch.isalnum() for ch in _MARKUP.sub(" ", cleaned)):
-            return None
-        return " (the section is empty)"
+        return None if _LETTER.search(cleaned) else " (the section is empty)"
     words = _WORD.findall(_MARKUP.sub(" ", cleaned))
     if not words and not any(ch.isdigit() for ch in cleaned):
         return " (the section is empty)" if not found else ""

@@ -1,0 +1,236 @@
+"""The SMS as a graph of records, actions and clauses, with the site page of each node.
+
+Built once per build from a validation result (no second parse): records and the actions
+they raised, clauses (from the pack's catalogue, or from the clause numbers in use when the
+catalogue is missing), who mentions whom (from the core's prose index), and findings by
+file and by clause. Everything is indexed in one pass; rendering only looks things up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..checks.references import prose_ids
+from ..findings import Finding, Severity
+from ..model import Action, Record, id_tokens
+from ..rulepack import Clause
+from ..validate import Result
+
+ACTIONS_DIR = "actions"
+CLAUSES_DIR = "clauses"
+REGISTERS_DIR = "registers"
+ACTION_REGISTER = f"{ACTIONS_DIR}/index.md"
+CLAUSE_INDEX = f"{CLAUSES_DIR}/index.md"
+DOCUMENT_REGISTER = f"{REGISTERS_DIR}/documents.md"
+RECORD_REGISTER = f"{REGISTERS_DIR}/records.md"
+FINDINGS_PAGE = f"{REGISTERS_DIR}/findings.md"
+TAGS_PAGE = f"{REGISTERS_DIR}/tags.md"
+SMS_JSON = "sms.json"
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
+
+
+def page_name(key: str) -> str:
+    """A file name for an id or clause number; odd ids get a stable hashed name."""
+    if _SAFE_NAME.match(key) and not key.endswith((".", "-")) and ".." not in key:
+        return key
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", key).strip("-")[:40] or "id"
+    return f"{slug}-{digest}"
+
+
+def clause_key(number: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key for clause numbers: 4 < 4.1 < 4.10 < 10 (non-numeric parts last)."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in number.split("."))
+
+
+@dataclass
+class ClauseNode:
+    """One clause with everything that serves it or is linked to it."""
+
+    number: str
+    title: str
+    asks: str = ""
+    requires: list[dict[str, object]] = field(default_factory=list)
+    parent: str | None = None
+    known: bool = True  # in the pack's catalogue
+    documents: list[Record] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.title}" if self.title else f"Clause {self.number}"
+
+    @property
+    def requires_information(self) -> bool:
+        return any(not item.get("rollup") for item in self.requires if isinstance(item, dict))
+
+    @property
+    def served(self) -> bool:
+        return bool(self.documents or self.records)
+
+    @property
+    def gap(self) -> bool:
+        return self.requires_information and not self.served
+
+    @property
+    def src(self) -> str:
+        return f"{CLAUSES_DIR}/{page_name(self.number)}.md"
+
+
+@dataclass
+class Graph:
+    """Records, actions and clauses of one SMS, cross-indexed, with their site pages."""
+
+    result: Result
+    src_of_path: dict[str, str]  # repository path -> site src_uri
+    records: list[Record] = field(default_factory=list)
+    record_by_path: dict[str, Record] = field(default_factory=dict)
+    record_src: dict[str, str] = field(default_factory=dict)  # record id -> src_uri
+    actions: list[Action] = field(default_factory=list)
+    action_src: dict[str, str] = field(default_factory=dict)  # action id -> src_uri
+    clauses: dict[str, ClauseNode] = field(default_factory=dict)
+    mentions: dict[str, list[str]] = field(default_factory=dict)  # id -> repository paths
+    findings_by_file: dict[str, list[Finding]] = field(default_factory=dict)
+
+    @property
+    def as_of(self):  # noqa: ANN201 - a datetime.date
+        return self.result.as_of
+
+    def kind(self, record: Record) -> str:
+        rtype = self.result.pack.types.get(record.type)
+        return rtype.kind if rtype else "record"
+
+    def type_title(self, record: Record) -> str:
+        rtype = self.result.pack.types.get(record.type)
+        return rtype.title if rtype else record.type
+
+    def id_src(self, identifier: str) -> str | None:
+        """The page of a known id (record or action), or None."""
+        return self.record_src.get(identifier) or self.action_src.get(identifier)
+
+    def clause_src(self, number: str) -> str | None:
+        node = self.clauses.get(number.strip())
+        return node.src if node else None
+
+    def page_src(self, path: str) -> str | None:
+        return self.src_of_path.get(path)
+
+    def rule_clause(self, finding: Finding) -> str:
+        rule = self.result.pack.rules.get(finding.rule)
+        return rule.clause if rule else ""
+
+    def open_actions(self) -> list[Action]:
+        return [a for a in self.actions if not a.is_closed]
+
+    def counts(self) -> dict[str, int]:
+        findings = self.result.findings
+        return {"records": len(self.records), "actions": len(self.actions),
+                "open": len(self.open_actions()),
+                "overdue": sum(1 for a in self.actions if a.overdue_days(self.as_of)),
+                "errors": sum(1 for f in findings if f.severity is Severity.ERROR),
+                "warnings": sum(1 for f in findings if f.severity is Severity.WARNING)}
+
+
+def build(result: Result, src_of: Callable[[str], str | None]) -> Graph:
+    """Index a validation result once: nodes, their pages, links both ways, mentions."""
+    repo = result.repo
+    src_of_path = {}
+    for path in repo.files:
+        src = src_of(path)
+        if src is not None:
+            src_of_path[path] = src
+    graph = Graph(result=result, src_of_path=src_of_path)
+    seen_records: set[str] = set()
+    for record in repo.records:
+        if not record.id or record.id in seen_records or record.path not in src_of_path:
+            continue
+        if repo.by_id.get(record.id) is not record:
+            continue
+        seen_records.add(record.id)
+        graph.records.append(record)
+        graph.record_by_path[record.path] = record
+        graph.record_src[record.id] = src_of_path[record.path]
+    used_names: set[str] = set()
+    for identifier, action in repo.actions.items():
+        if action.record.path not in src_of_path or identifier in graph.record_src:
+            continue
+        name = page_name(identifier)
+        if name.lower() in used_names or name == "index":
+            name = page_name(identifier + "\x00")  # a case clash on case-insensitive disks
+        used_names.add(name.lower())
+        graph.actions.append(action)
+        graph.action_src[identifier] = f"{ACTIONS_DIR}/{name}.md"
+    _index_clauses(graph)
+    _index_mentions(graph)
+    for finding in result.findings:
+        graph.findings_by_file.setdefault(finding.file, []).append(finding)
+    return graph
+
+
+def _clause_node(graph: Graph, number: str) -> ClauseNode:
+    node = graph.clauses.get(number)
+    if node is None:
+        node = graph.clauses[number] = ClauseNode(number=number, title="", known=False)
+    return node
+
+
+def _index_clauses(graph: Graph) -> None:
+    pack = graph.result.pack
+    catalogue: dict[str, Clause] = pack.clauses
+    for number, clause in catalogue.items():
+        graph.clauses[number] = ClauseNode(number=number, title=clause.title, asks=clause.asks,
+                                           requires=list(clause.requires), parent=clause.parent)
+    for record in graph.records:
+        rtype = pack.types.get(record.type)
+        numbers = dict.fromkeys([c.strip() for c in record.clauses]
+                                + list(rtype.clauses if rtype else []))
+        for number in numbers:
+            if not number or (catalogue and number not in catalogue):
+                continue  # ref.clause-unknown reports it; no page for a clause that is not one
+            node = _clause_node(graph, number)
+            (node.documents if graph.kind(record) == "document" else node.records).append(record)
+    for action in graph.actions:
+        for number in dict.fromkeys(c.strip() for c in action.clauses):
+            if number and (not catalogue or number in catalogue):
+                _clause_node(graph, number).actions.append(action)
+    for finding in graph.result.findings:
+        number = graph.rule_clause(finding)
+        if number and (not catalogue or number in catalogue):
+            _clause_node(graph, number).findings.append(finding)
+    graph.clauses = dict(sorted(graph.clauses.items(), key=lambda item: clause_key(item[0])))
+
+
+def _index_mentions(graph: Graph) -> None:
+    """Who mentions which id: prose of every page (the core's prose index) and evidence."""
+    found: dict[str, dict[str, None]] = {}
+    known = graph.record_src.keys() | graph.action_src.keys()
+    for page in graph.result.pages:
+        if page.path not in graph.src_of_path:
+            continue
+        for _, token in prose_ids(page.body):
+            if token in known:
+                found.setdefault(token, {})[page.path] = None
+    for action in graph.actions:
+        for item in action.evidence:
+            token = item.strip()
+            if id_tokens(token) == [token] and token in known:
+                found.setdefault(token, {})[action.record.path] = None
+    graph.mentions = {key: list(paths) for key, paths in found.items()}
+
+
+def relative_url(url: str, base: str) -> str:
+    """The link from the page at site URL ``base`` to site URL ``url`` (as MkDocs makes)."""
+    target = "" if url in ("", ".", "./") else url
+    base_dir = "" if base in ("", ".", "./") else (
+        base if base.endswith("/") else posixpath.dirname(base))
+    rel = posixpath.relpath("/" + target, "/" + base_dir)
+    if target == "" or target.endswith("/"):
+        rel = rel.rstrip("/") + "/" if rel != "." else "./"
+    return rel

@@ -1,0 +1,264 @@
+"""Pages of the handbook rendered to HTML with Jinja2 (autoescaped: front matter is data).
+
+The handbook knows nothing of MkDocs: it is given a validation result, where each repository
+file sits in the site (``src_of``) and, once the site's files are known, the URL of every
+page (``set_urls``). It then renders generated pages, header cards and id links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..findings import Finding
+from ..model import Action, Record, as_text, id_tokens
+from ..validate import Result
+from . import export
+from .graph import (
+    ACTION_REGISTER,
+    CLAUSE_INDEX,
+    DOCUMENT_REGISTER,
+    FINDINGS_PAGE,
+    RECORD_REGISTER,
+    TAGS_PAGE,
+    ClauseNode,
+    Graph,
+    build,
+    relative_url,
+)
+from .links import autolink, insert_after_h1
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+CARD_FIELDS = ("id", "type", "owner", "status", "version", "approved_by", "approved_on",
+               "next_review", "date", "chair", "auditor")
+ACTION_FIELDS = ("id", "title", "owner", "status", "target_date", "closed_on",
+                 "success_criteria", "clauses", "evidence")
+_CSS = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    """A page the handbook adds to the site: where, its title, and whether it is in nav."""
+
+    src: str
+    title: str
+    kind: str  # action, clause, register
+    key: str = ""
+
+
+def _css(value: object) -> str:
+    return _CSS.sub("-", as_text(value).lower()).strip("-") or "none"
+
+
+def _text(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return as_text(value)
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the handbook templates (autoescape always on)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["css"] = _css
+    env.filters["text"] = _text
+    return env
+
+
+class Handbook:
+    """Everything the site shows about the SMS, computed once per build."""
+
+    def __init__(self, result: Result, src_of: Callable[[str], str | None],
+                 tags_page: bool = False) -> None:
+        self.graph: Graph = build(result, src_of)
+        self.env = environment()
+        self.urls: dict[str, str] = {}
+        self.tags_page = tags_page
+        self._pages: dict[str, GeneratedPage] = {}
+        self._record_by_src = {self.graph.record_src[r.id]: r for r in self.graph.records}
+        self._children: dict[str, list[ClauseNode]] = {}
+        for node in self.graph.clauses.values():
+            if node.parent:
+                self._children.setdefault(str(node.parent), []).append(node)
+        for page in self._generated():
+            self._pages[page.src] = page
+
+    # ------------------------------------------------------------------ pages and urls
+    def _generated(self) -> list[GeneratedPage]:
+        g = self.graph
+        pages = [GeneratedPage(ACTION_REGISTER, "Action register", "register", "actions"),
+                 GeneratedPage(CLAUSE_INDEX, "Clause coverage", "register", "clauses"),
+                 GeneratedPage(DOCUMENT_REGISTER, "Document register", "register", "documents"),
+                 GeneratedPage(RECORD_REGISTER, "Record register", "register", "records"),
+                 GeneratedPage(FINDINGS_PAGE, "Findings", "register", "findings")]
+        if self.tags_page:
+            pages.append(GeneratedPage(TAGS_PAGE, "Tags", "register", "tags"))
+        pages += [GeneratedPage(g.action_src[a.id], f"{a.id} — {a.title}".rstrip(" —"),
+                                "action", a.id) for a in g.actions]
+        pages += [GeneratedPage(node.src, node.label, "clause", node.number)
+                  for node in g.clauses.values()]
+        return pages
+
+    @property
+    def pages(self) -> list[GeneratedPage]:
+        return list(self._pages.values())
+
+    def generated(self, src: str) -> GeneratedPage | None:
+        return self._pages.get(src)
+
+    def record_at(self, src: str) -> Record | None:
+        return self._record_by_src.get(src)
+
+    def set_urls(self, urls: dict[str, str]) -> None:
+        """The site URL of every page by src_uri (known once MkDocs has all files)."""
+        self.urls = urls
+
+    def href(self, src: str | None, here: str) -> str | None:
+        """Link from the page at src ``here`` to the page at src ``src``."""
+        if src is None or src not in self.urls:
+            return None
+        return relative_url(self.urls[src], self.urls.get(here, ""))
+
+    def stub_markdown(self, page: GeneratedPage) -> str:
+        """The Markdown source MkDocs gets for a generated page: only its title (the HTML
+        is rendered by the handbook in on_page_content, so values never pass through
+        Markdown)."""
+        if page.key == "tags":  # the tags plugin fills this one from its Markdown marker
+            return f"# {page.title}\n\nDocuments and records by type and clause.\n\n" \
+                "<!-- material/tags -->\n"
+        return f"<!-- smsdocs: {page.kind} -->\n"
+
+    def title(self, src: str) -> Markup | None:
+        """The escaped page title for a generated page or a record page (None otherwise)."""
+        page = self._pages.get(src)
+        if page is not None:
+            return escape(page.title)
+        record = self._record_by_src.get(src)
+        if record is not None and record.title:
+            return escape(record.title)
+        return None
+
+    def tags(self, src: str) -> list[str]:
+        """Tags of a record page: its type and its clauses."""
+        record = self._record_by_src.get(src)
+        if record is None:
+            return []
+        tags = [record.type] if record.type else []
+        tags += [f"Clause {c.strip()}" for c in record.clauses if c.strip()]
+        return tags
+
+    # ------------------------------------------------------------------ rendering
+    def _context(self, here: str) -> dict[str, Any]:
+        graph = self.graph
+
+        def url(src: str | None) -> str:
+            return self.href(src, here) or "#"
+
+        def page_link(path: str) -> tuple[str | None, str]:
+            record = graph.record_by_path.get(path)
+            label = f"{record.id} — {record.title}" if record else path
+            return self.href(graph.page_src(path), here), label
+
+        return {"graph": graph, "g": graph, "as_of": graph.as_of, "url": url,
+                "page_link": page_link, "here": here, "counts": graph.counts(),
+                "links": {"actions": url(ACTION_REGISTER), "clauses": url(CLAUSE_INDEX),
+                          "documents": url(DOCUMENT_REGISTER),
+                          "records": url(RECORD_REGISTER), "findings": url(FINDINGS_PAGE)},
+                "evidence": self._evidence}
+
+    def _evidence(self, item: str, here: str) -> Markup:
+        token = item.strip()
+        if id_tokens(token) == [token]:
+            href = self.href(self.graph.id_src(token), here)
+            if href:
+                return Markup('<a class="smsdocs-id" href="{}">{}</a>').format(href, token)
+        if re.match(r"^https?://[^\s\"'<>]+$", token):
+            return Markup('<a href="{}" rel="noopener">{}</a>').format(token, token)
+        return escape(item)
+
+    def render_page(self, src: str) -> str | None:
+        """The HTML of a generated page (None when src is not one)."""
+        page = self._pages.get(src)
+        if page is None or page.key == "tags":
+            return None
+        ctx = self._context(src)
+        ctx["page_title"] = page.title
+        if page.kind == "action":
+            action = self.graph.result.repo.actions[page.key]
+            ctx.update(action=action, extra=_extra(action.data, ACTION_FIELDS),
+                       mentioned=[p for p in self.graph.mentions.get(action.id, [])])
+            name = "action.html"
+        elif page.kind == "clause":
+            node = self.graph.clauses[page.key]
+            ctx.update(node=node, children=self._children.get(node.number, []))
+            name = "clause.html"
+        else:
+            ctx.update(self._register(page.key))
+            name = f"{page.key}.html"
+        html = self.env.get_template(name).render(ctx)
+        return self.link_ids(html, src)
+
+    def _register(self, key: str) -> dict[str, Any]:
+        g = self.graph
+        if key == "actions":
+            return {"actions": sorted(g.actions, key=self._action_order)}
+        if key == "documents":
+            return {"records": [r for r in g.records if g.kind(r) == "document"]}
+        if key == "records":
+            return {"records": [r for r in g.records if g.kind(r) != "document"]}
+        if key == "findings":
+            return {"by_file": sorted(g.findings_by_file.items())}
+        return {}
+
+    def _action_order(self, action: Action) -> tuple[int, int, str, str]:
+        days = action.overdue_days(self.graph.as_of)
+        target = action.target_date.isoformat() if action.target_date else "9999"
+        group = 0 if days else (1 if not action.is_closed else 2)
+        return (group, -days, target, action.id)
+
+    def card(self, src: str) -> str:
+        """The header card of a record page (empty for other pages)."""
+        record = self._record_by_src.get(src)
+        if record is None:
+            return ""
+        ctx = self._context(src)
+        findings: list[Finding] = self.graph.findings_by_file.get(record.path, [])
+        ctx.update(record=record, kind=self.graph.kind(record),
+                   type_title=self.graph.type_title(record), findings=findings,
+                   mentioned=[p for p in self.graph.mentions.get(record.id, [])
+                              if p != record.path])
+        return self.env.get_template("card.html").render(ctx)
+
+    def decorate(self, src: str, html: str) -> str:
+        """A document or record page's HTML with its header card and linked ids."""
+        card = self.card(src)
+        if card:
+            html = insert_after_h1(html, card)
+        return self.link_ids(html, src)
+
+    def link_ids(self, html: str, here: str) -> str:
+        graph = self.graph
+
+        def resolve(identifier: str) -> str | None:
+            target = graph.id_src(identifier)
+            if target is None or target == here:
+                return None
+            return self.href(target, here)
+
+        return autolink(html, resolve)
+
+    def sms_json(self, generator: str) -> str:
+        return export.sms_json(self, generator)
+
+
+def _extra(data: dict[str, Any], known: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Fields of a mapping beyond the known ones, as (name, text)."""
+    return [(str(k), _text(v)) for k, v in data.items() if k not in known]
