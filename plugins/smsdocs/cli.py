@@ -41,6 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     cover.add_argument("--profile", choices=("2018", "2011"))
     cover.add_argument("--config", type=Path)
     cover.add_argument("--strict", action="store_true", help="exit 1 when there is a gap")
+    new = commands.add_parser("new", help="scaffold a new document or record from the pack")
+    new.add_argument("type", help="management-review, action, nonconformity, internal-audit, "
+                                  "policy, procedure (or any type of the pack)")
+    new.add_argument("--title")
+    new.add_argument("--root", default=".", help="repository root (default: .)")
+    new.add_argument("--date", type=_date, help="record date (default: today)")
+    new.add_argument("--out", type=Path, help="file to write (default: next to its peers)")
+    new.add_argument("--in", dest="record", help="for 'action': the record that raises it")
     rules = commands.add_parser("rules", help="list every rule of the pack")
     rules.add_argument("root", nargs="?", default=".")
     rules.add_argument("--profile", choices=("2018", "2011"))
@@ -59,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "coverage":
             return _coverage(args)
+        if args.command == "new":
+            return _new(args)
         return _rules(args)
     except PackError as exc:
         print(f"smsdocs: configuration error: {exc}", file=sys.stderr)
@@ -100,6 +110,34 @@ def _coverage(args: argparse.Namespace) -> int:
     result = validate(root, config, config.rule_pack(args.profile))
     print(render(result.coverage, args.format))
     return EXIT_FINDINGS if args.strict and result.coverage.gaps() else EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from . import scaffold
+    from .validate import validate
+
+    root = Path(args.root).resolve()
+    if not root.is_dir():
+        raise PackError(f"not a folder: {args.root}")
+    config = config_mod.load(root)
+    pack = config.rule_pack()
+    repo = validate(root, config, pack).repo
+    date = args.date or dt.date.today()
+    try:
+        if args.type == "action":
+            action_id, entry = scaffold.action_snippet(repo, pack, args.record, args.title, date)
+            print(f"# next free action id: {action_id}; add under 'actions:' of "
+                  f"{args.record or 'the record that raises it'}:\n{entry}")
+            return EXIT_OK
+        out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
+        made = scaffold.build(repo, pack, args.type, args.title, date, root, out)
+        scaffold.write_new(made.path, made.text)
+    except scaffold.ScaffoldError as exc:
+        print(f"smsdocs: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    shown = made.path.relative_to(root) if made.path.is_relative_to(root) else made.path
+    print(f"created {shown} ({made.id}); fill every [describe: …] prompt, then run smsdocs check")
+    return EXIT_OK
 
 
 def _rules(args: argparse.Namespace) -> int:

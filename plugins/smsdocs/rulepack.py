@@ -149,7 +149,7 @@ class RulePack:
     fields: dict[str, dict[str, Any]]
     action_fields: dict[str, dict[str, Any]]
     status_values: dict[str, list[str]]
-    placeholders: list[tuple[str, re.Pattern[str]]]  # (lower-case guard, pattern)
+    placeholders: list[tuple[str, re.Pattern[str], bool]]  # (lower-case guard, pattern, always)
     id_pattern: re.Pattern[str]
     disabled: set[str] = field(default_factory=set)
     heading_cache: dict[tuple[str, int, str], tuple[str, ...]] = field(
@@ -226,8 +226,8 @@ def load(name: str = DEFAULT_PACK, profile: str | None = None,
         version=str(raw["version"]), profile=profile, clauses=clauses,
         crosswalk_2011=crosswalk, rules=rules, types=types, fields=raw["fields"],
         action_fields=raw["action_fields"], status_values=raw["status_values"],
-        placeholders=[(str(p.get("guard", "")).lower(), re.compile(p["pattern"], re.MULTILINE))
-                      for p in raw["placeholders"]],
+        placeholders=[(str(p.get("guard", "")).lower(), re.compile(p["pattern"], re.MULTILINE),
+                       bool(p.get("always", False))) for p in raw["placeholders"]],
         id_pattern=re.compile(raw["id_pattern"]), disabled=disabled)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import coverage as coverage_mod
-from .checks import actions, crossrecord, fields, references, sections
+from .checks import actions, crossrecord, fields, references, reviews, sections
 from .config import Config
 from .context import Context
 from .findings import Finding
@@ -50,6 +50,7 @@ def validate(root: Path, config: Config, pack: RulePack | None = None,
             _check_page(ctx, repo, page, families)
         except Exception as exc:  # noqa: BLE001 - one broken file never stops the run
             ctx.report("check.crashed", page.path, 1, detail=f"{type(exc).__name__}: {exc}")
+    reviews.check(ctx, repo)
     coverage = coverage_mod.compute(repo, pack, config.justifications)
     crossrecord.check_coverage(ctx, coverage, _coverage_anchor(repo))
     findings = sorted(ctx.findings, key=Finding.sort_key)

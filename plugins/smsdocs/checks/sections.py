@@ -126,8 +126,12 @@ def placeholder_state(text: str, ctx: Context) -> str | None:
     cleaned = _COMMENT.sub(" ", text) if "<!--" in text else text
     lower = cleaned.lower()
     found = False
-    for guard, pattern in ctx.pack.placeholders:
+    for guard, pattern, always in ctx.pack.placeholders:
         if guard in lower:
+            if always:
+                prompt = pattern.search(cleaned)
+                if prompt:
+                    return f" (unwritten prompt {prompt.group(0)[:60]!r})"
             cleaned, hits = pattern.subn(" ", cleaned)
             found = found or hits > 0
     if not found:
