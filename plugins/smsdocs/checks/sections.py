@@ -45,7 +45,8 @@ def check_record(ctx: Context, record: Record) -> None:
         spec = rule.section
         assert spec is not None
         found = found_by_rule.get(rule.id, [])
-        values = {"title": rule.description.rstrip("."), "example": spec.aliases[0].capitalize()}
+        values = {"title": rule.description.rstrip("."),
+                  "example": rule.extra.get("heading") or spec.aliases[0].capitalize()}
         if not found:
             ctx.report(rule.id, record.path, anchor, problem="missing", **values)
             continue

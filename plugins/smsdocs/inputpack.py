@@ -1,0 +1,268 @@
+"""The input pack for the next management review: what happened since the last one.
+
+Compiled from the records already in the repository — audits, nonconformities and their
+corrective actions, every decision of earlier reviews, KPI trends, changed documents and
+risks — plus the list of items that need a management decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .model import Action, ManagementReview, Record, Repository
+
+RESOURCE_WORDS = re.compile(r"(?i)\b(resourc|budget|headcount|hire|hiring|recruit|licen[cs]e|"
+                            r"fund|staff)")
+
+
+@dataclass(slots=True)
+class ActionStatus:
+    """An action with where it stands as of the pack's date."""
+
+    id: str
+    title: str
+    owner: str
+    raised_in: str
+    target_date: str
+    status: str
+    state: str  # open | done | cancelled | overdue | slipped
+    days_overdue: int = 0
+    slips: int = 0
+
+
+@dataclass(slots=True)
+class KpiSeries:
+    """One KPI across reviews: values in date order, target and whether the latest meets it."""
+
+    name: str
+    unit: str
+    target: float | None
+    higher_is_better: bool
+    points: list[tuple[str, str, float]] = field(default_factory=list)  # (review, date, value)
+
+    @property
+    def latest(self) -> float | None:
+        return self.points[-1][2] if self.points else None
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None or self.latest is None:
+            return None
+        return self.latest >= self.target if self.higher_is_better else self.latest <= self.target
+
+
+@dataclass
+class InputPack:
+    """Everything the next review needs to take into account, for one period."""
+
+    period_start: str | None
+    period_end: str
+    last_review: str | None
+    audits: list[dict[str, Any]]
+    nonconformities: list[dict[str, Any]]
+    nonconformity_trend: list[dict[str, Any]]
+    review_actions: list[ActionStatus]
+    kpis: list[KpiSeries]
+    changed_documents: list[dict[str, str]]
+    risks: list[dict[str, str]]
+    decisions_needed: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kpis"] = [{**asdict(k), "latest": k.latest, "met": k.met} for k in self.kpis]
+        return data
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        match = re.search(r"-?\d+(?:\.\d+)?", value)
+        return float(match.group(0)) if match else None
+    return None
+
+
+def kpi_series(reviews: list[ManagementReview]) -> list[KpiSeries]:
+    """KPIs from the reviews' front matter (`kpis: {name: {value, target, unit, ...}}`)."""
+    series: dict[str, KpiSeries] = {}
+    for review in reviews:
+        kpis = review.data.get("kpis")
+        if not isinstance(kpis, dict):
+            continue
+        for name, raw in kpis.items():
+            spec = raw if isinstance(raw, dict) else {"value": raw}
+            value = _number(spec.get("value"))
+            if value is None:
+                continue
+            entry = series.setdefault(str(name), KpiSeries(
+                name=str(name), unit=str(spec.get("unit") or ""), target=None,
+                higher_is_better=str(spec.get("direction", "up")) != "down"))
+            target = _number(spec.get("target"))
+            if target is not None:
+                entry.target = target
+            if spec.get("scale") is not None and not entry.unit:
+                entry.unit = f"/{spec['scale']}"
+            entry.points.append((review.id, str(review.date), value))
+    return list(series.values())
+
+
+def action_state(action: Action, as_of: dt.date, slips: int = 0) -> ActionStatus:
+    """Where an action stands on a date."""
+    days = action.overdue_days(as_of)
+    state = action.status if action.is_closed else (
+        "overdue" if days else "slipped" if slips else "open")
+    return ActionStatus(
+        id=action.id, title=action.title, owner=action.owner, raised_in=action.record.id,
+        target_date=str(action.target_date or ""), status=action.status, state=state,
+        days_overdue=days, slips=slips)
+
+
+def compile_pack(repo: Repository, as_of: dt.date,
+                 slips: dict[str, int] | None = None) -> InputPack:
+    """The input pack for a review held on `as_of`: the period runs from the last review."""
+    slips = slips or {}
+    reviews = sorted((r for r in repo.records if isinstance(r, ManagementReview) and r.date
+                      and r.date <= as_of), key=lambda r: (r.date, r.id))
+    last = reviews[-1] if reviews else None
+    start = last.date if last else None
+
+    def in_period(day: dt.date | None) -> bool:
+        return day is not None and (start is None or day > start) and day <= as_of
+
+    audits = [{"id": r.id, "title": r.title, "date": str(r.date),
+               "nonconformities": sorted({a for a in _mentions(r, repo, "nonconformity")})}
+              for r in repo.records if r.type == "internal-audit" and in_period(r.date)]
+    ncs = []
+    for record in repo.records:
+        if record.type != "nonconformity":
+            continue
+        open_now = record.status not in ("closed",) or any(not a.is_closed for a in record.actions)
+        if in_period(record.date) or (open_now and record.date and record.date <= as_of):
+            ncs.append({"id": record.id, "title": record.title, "date": str(record.date),
+                        "status": record.status or "open",
+                        "corrective_actions": [asdict(action_state(a, as_of, slips.get(a.id, 0)))
+                                               for a in record.actions]})
+    trend = _nc_trend(repo, reviews, as_of)
+    review_actions = [action_state(a, as_of, slips.get(a.id, 0))
+                      for r in reviews for a in r.actions]
+    kpis = kpi_series(reviews)
+    changed = [{"id": r.id, "title": r.title, "type": r.type,
+                "version": str(r.data.get("version") or ""),
+                "approved_on": str(r.data.get("approved_on") or "")}
+               for r in repo.records if _is_document(r) and
+               in_period(_as_date(r.data.get("approved_on")))]
+    risks = [{"id": r.id, "title": r.title, "version": str(r.data.get("version") or "")}
+             for r in repo.records if r.type == "risk-register"]
+    needed: list[str] = []
+    for kpi in kpis:
+        if kpi.met is False:
+            needed.append(f"KPI {kpi.name}: {kpi.latest:g}{kpi.unit} against a target of "
+                          f"{kpi.target:g}{kpi.unit} (target missed)")
+    all_actions = [a for r in repo.records for a in r.actions]
+    for action in all_actions:
+        days = action.overdue_days(as_of)
+        if days:
+            needed.append(f"{action.id} ({action.title}) is overdue by {days} day(s); "
+                          f"owner {action.owner or '?'}")
+    for action in all_actions:
+        if not action.is_closed and RESOURCE_WORDS.search(action.title):
+            needed.append(f"Resource request: {action.id} ({action.title})")
+    return InputPack(
+        period_start=str(start) if start else None, period_end=str(as_of),
+        last_review=last.id if last else None, audits=audits, nonconformities=ncs,
+        nonconformity_trend=trend, review_actions=review_actions, kpis=kpis,
+        changed_documents=changed, risks=risks, decisions_needed=needed)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    from .model import as_date
+    return as_date(value)
+
+
+def _is_document(record: Record) -> bool:
+    return record.type not in ("management-review", "internal-audit", "nonconformity",
+                               "service-report")
+
+
+def _mentions(record: Record, repo: Repository, record_type: str) -> set[str]:
+    """Ids of records of a type that mention this record or that it mentions."""
+    from .checks.references import prose_ids
+
+    found = {token for _, token in prose_ids(record.body)
+             if (r := repo.by_id.get(token)) is not None and r.type == record_type}
+    for other in repo.records:
+        if other.type == record_type and any(t == record.id for _, t in prose_ids(other.body)):
+            found.add(other.id)
+    return found
+
+
+def _nc_trend(repo: Repository, reviews: list[ManagementReview],
+              as_of: dt.date) -> list[dict[str, Any]]:
+    """Nonconformities raised per review period (up to each review, then up to as_of)."""
+    bounds = [r.date for r in reviews if r.date] + [as_of]
+    dates = [r.date for r in repo.records if r.type == "nonconformity" and r.date]
+    trend, start = [], None
+    for end in bounds:
+        count = sum(1 for d in dates if (start is None or d > start) and d <= end)
+        trend.append({"from": str(start) if start else None, "to": str(end), "raised": count})
+        start = end
+    return trend
+
+
+def render_markdown(pack: InputPack) -> str:
+    """The input pack as a Markdown page (also the handbook's generated page)."""
+    since = f"since {pack.last_review} ({pack.period_start})" if pack.last_review else \
+        "(no earlier review)"
+    out = ["# Input pack for the next management review", "",
+           f"Period {since} to {pack.period_end}.", ""]
+    out += ["## Items that need a management decision", ""]
+    out += [f"- {item}" for item in pack.decisions_needed] or ["- None."]
+    out += ["", "## Status of actions from previous reviews", "",
+            "| Action | Title | Owner | Raised in | Target | Status |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    for a in pack.review_actions:
+        extra = f" ({a.days_overdue} d)" if a.days_overdue else (
+            f" ({a.slips}x)" if a.slips else "")
+        out.append(f"| {a.id} | {_cell(a.title)} | {_cell(a.owner)} | {a.raised_in} | "
+                   f"{a.target_date} | {a.state}{extra} |")
+    out += ["", "## Audit results", ""]
+    out += [f"- {a['id']} {_cell(a['title'])} ({a['date']}): nonconformities "
+            f"{', '.join(a['nonconformities']) or 'none'}" for a in pack.audits] or [
+        "- No internal audit in the period."]
+    out += ["", "## Nonconformities and corrective actions", ""]
+    for nc in pack.nonconformities:
+        actions = ", ".join(f"{c['id']} {c['state']}" for c in nc["corrective_actions"]) or \
+            "no corrective action"
+        out.append(f"- {nc['id']} {_cell(nc['title'])} ({nc['date']}, {nc['status']}): {actions}")
+    if not pack.nonconformities:
+        out.append("- None in the period.")
+    out += ["", "Raised per period: " + ", ".join(
+        f"{t['raised']} to {t['to']}" for t in pack.nonconformity_trend), ""]
+    out += ["## KPI trends", "", "| KPI | Values | Target | Latest meets target |",
+            "| --- | --- | --- | --- |"]
+    for k in pack.kpis:
+        values = " → ".join(f"{v:g}" for _, _, v in k.points)
+        target = f"{k.target:g}{k.unit}" if k.target is not None else "-"
+        met = {True: "yes", False: "no", None: "-"}[k.met]
+        out.append(f"| {k.name} | {values} | {target} | {met} |")
+    out += ["", "## New or changed documents and services", ""]
+    out += [f"- {d['id']} {_cell(d['title'])} v{d['version']} approved {d['approved_on']}"
+            for d in pack.changed_documents] or ["- None in the period."]
+    out += ["", "## Risks and opportunities", ""]
+    out += [f"- {r['id']} {_cell(r['title'])} v{r['version']}" for r in pack.risks] or [
+        "- No risk register in the repository."]
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_json(pack: InputPack) -> str:
+    return json.dumps(pack.as_dict(), indent=2, ensure_ascii=False)

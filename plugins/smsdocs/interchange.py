@@ -1,0 +1,210 @@
+"""Interchange with the management-review assistant's `management-review.json`
+(review_metadata, inputs, decisions), in both directions.
+
+Its `linked_clause` values are ISO/IEC 20000-1:2011 numbers: an imported record holds their
+2018 counterparts in `clauses` (through the pack's crosswalk) and keeps the originals in
+`source_clauses`, so an export gives back exactly what was imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import frontmatter as pyfrontmatter
+
+from .model import ManagementReview, Repository, as_text
+from .rulepack import RulePack
+from .scaffold import next_id
+
+INPUT_HEADINGS = {
+    "audit_results": "Audit results",
+    "previous_actions_status": "Status of actions from previous reviews",
+    "capa_followup": "CAPA follow-up (corrective and preventive actions)",
+    "resource_requirements": "Resource requirements",
+    "sms_status": "SMS status",
+    "service_performance": "Service performance",
+    "customer_satisfaction": "Customer satisfaction",
+    "new_changed_services": "New or changed services",
+    "risks_opportunities": "Risks and opportunities",
+}
+# The JSON key for a native record's section, by the 2018 input rule that matched it.
+RULE_TO_KEY = {
+    "review.input.previous-actions": "previous_actions_status",
+    "review.input.context-changes": "context_changes",
+    "review.input.nonconformities": "capa_followup",
+    "review.input.monitoring": "monitoring_results",
+    "review.input.audits": "audit_results",
+    "review.input.improvement-opportunities": "improvement_opportunities",
+    "review.input.feedback": "customer_satisfaction",
+    "review.input.policies": "policies",
+    "review.input.objectives": "objectives",
+    "review.input.service-performance": "service_performance",
+    "review.input.other-parties": "other_parties",
+    "review.input.resources": "resource_requirements",
+    "review.input.risks": "risks_opportunities",
+}
+MARKER = re.compile(r"<!--\s*smsdocs:input\s+([A-Za-z0-9_]+)\s*-->")
+FIELD = re.compile(r"^- \*\*(?P<key>[A-Za-z0-9_]+)\*\*:\s?(?P<value>.*)$")
+SUB_ITEM = re.compile(r"^\s{2,}- (?P<value>.*)$")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+class InterchangeError(Exception):
+    """The JSON or the record cannot be converted."""
+
+
+# ------------------------------------------------------------------------------- import
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value) if NUMBER.match(value) or value in ("true", "false", "null") \
+            else value
+    return json.dumps(value)
+
+
+def _input_markdown(key: str, value: Any) -> list[str]:
+    lines = [f"## {INPUT_HEADINGS.get(key, key.replace('_', ' ').capitalize())}", "",
+             f"<!-- smsdocs:input {key} -->"]
+    if not isinstance(value, dict):
+        value = {"summary": value}
+    summary = value.get("summary")
+    if isinstance(summary, str):
+        lines += [summary, ""]
+    fields = [(k, v) for k, v in value.items() if not (k == "summary" and isinstance(v, str))]
+    for name, item in fields:
+        if isinstance(item, list):
+            lines.append(f"- **{name}**:")
+            lines += [f"    - {_scalar_text(v)}" for v in item]
+        else:
+            lines.append(f"- **{name}**: {_scalar_text(item)}")
+    return [*lines, ""]
+
+
+def _date(value: Any, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise InterchangeError(f"{what} is not a date YYYY-MM-DD: {value!r}") from exc
+
+
+def import_review(data: dict[str, Any], repo: Repository, pack: RulePack) -> tuple[str, str]:
+    """A Markdown management review record from a management-review.json; (id, text)."""
+    if not isinstance(data, dict) or not isinstance(data.get("review_metadata"), dict):
+        raise InterchangeError("not a management-review.json: 'review_metadata' is missing")
+    meta = data["review_metadata"]
+    date = _date(meta.get("date"), "review_metadata.date")
+    existing = set(repo.by_id) | set(repo.actions)
+    record_id = next_id(existing, "MR", date.year, yearly=True)
+    cycle = as_text(meta.get("cycle"))
+    front: dict[str, Any] = {"id": record_id, "type": "management-review",
+                             "title": f"Management review {cycle or date.isoformat()}",
+                             "date": date}
+    for key, value in meta.items():
+        if key not in ("date",):
+            front[key] = value
+    front["clauses"] = ["9.3"]
+    actions = []
+    for index, decision in enumerate(data.get("decisions") or []):
+        if not isinstance(decision, dict):
+            raise InterchangeError(f"decisions[{index}] is not an object")
+        action: dict[str, Any] = {"id": decision.get("id"), "title": decision.get("decision"),
+                                  "owner": decision.get("owner")}
+        if decision.get("target_date") is not None:
+            action["target_date"] = _date(decision["target_date"],
+                                          f"decisions[{index}].target_date")
+        action["status"] = decision.get("status", "open")
+        action["success_criteria"] = decision.get("success_criteria")
+        source = decision.get("linked_clause")
+        if source is not None:
+            sources = [str(s) for s in (source if isinstance(source, list) else [source])]
+            mapped = [c for s in sources for c in pack.crosswalk_2011.get(s, [])]
+            action["clauses"] = list(dict.fromkeys(mapped)) or sources
+            action["source_clauses"] = sources
+        extra = {k: v for k, v in decision.items() if k not in
+                 ("id", "decision", "owner", "target_date", "status", "success_criteria",
+                  "linked_clause")}
+        action.update(extra)
+        actions.append({k: v for k, v in action.items() if v is not None})
+    front["actions"] = actions
+    body = [f"# {front['title']}", ""]
+    for key, value in (data.get("inputs") or {}).items():
+        body += _input_markdown(str(key), value)
+    body += ["## Decisions", ""]
+    body += [f"- {a.get('id')}: {a.get('title')}" for a in actions] or ["- None recorded."]
+    post = pyfrontmatter.Post("\n".join(body) + "\n", **front)
+    return record_id, pyfrontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n"
+
+
+# ------------------------------------------------------------------------------- export
+def _parse_scalar(text: str) -> Any:
+    text = text.strip()
+    if NUMBER.match(text):
+        return float(text) if "." in text else int(text)
+    if text.startswith('"') and text.endswith('"'):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    if text in ("true", "false", "null"):
+        return json.loads(text)
+    return text
+
+
+def _parse_input(text: str) -> dict[str, Any]:
+    """A section written by import (summary paragraph, then '- **key**: value' fields)."""
+    result: dict[str, Any] = {}
+    summary: list[str] = []
+    current: str | None = None
+    for line in text.split("\n"):
+        if MARKER.search(line):
+            continue
+        field = FIELD.match(line)
+        sub = SUB_ITEM.match(line)
+        if field:
+            current = field.group("key")
+            value = field.group("value")
+            result[current] = _parse_scalar(value) if value.strip() else []
+        elif sub and current is not None and isinstance(result.get(current), list):
+            result[current].append(_parse_scalar(sub.group("value")))
+        elif line.strip() and current is None:
+            summary.append(line.strip())
+    if summary:
+        result = {"summary": " ".join(summary), **result}
+    return result
+
+
+def export_review(review: ManagementReview, pack: RulePack) -> dict[str, Any]:
+    """A management-review.json object from a review record."""
+    meta: dict[str, Any] = {"date": str(review.date) if review.date else None}
+    for key in ("attendees", "cycle", "chair"):
+        if key in review.data:
+            meta[key] = review.data[key]
+    inputs: dict[str, Any] = {}
+    from .checks.sections import matching_sections
+
+    rules = [pack.rules[r] for r in RULE_TO_KEY if r in pack.rules]
+    for section in review.sections:
+        if section.level != 2:
+            continue
+        marker = MARKER.search(section.text)
+        if marker:
+            inputs[marker.group(1)] = _parse_input(section.text)
+            continue
+        for rule in rules:
+            if rule.section and section in matching_sections(review, rule.section):
+                inputs.setdefault(RULE_TO_KEY[rule.id], {"summary": section.text.strip()})
+                break
+    decisions = []
+    for action in review.actions:
+        data = action.data
+        decision: dict[str, Any] = {"id": action.id, "decision": action.title,
+                                    "owner": action.owner,
+                                    "target_date": str(action.target_date or "") or None,
+                                    "success_criteria": data.get("success_criteria")}
+        sources = data.get("source_clauses") or action.clauses
+        if sources:
+            decision["linked_clause"] = sources[0] if len(sources) == 1 else list(sources)
+        decisions.append({k: v for k, v in decision.items() if v is not None})
+    return {"review_metadata": meta, "inputs": inputs, "decisions": decisions}
