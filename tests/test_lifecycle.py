@@ -1,0 +1,216 @@
+"""The management review lifecycle: scaffold, interchange, input pack, charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from conftest import check_tree, write_files
+from smsdocs import charts, inputpack, interchange
+from smsdocs import config as config_mod
+from smsdocs.validate import validate
+
+DATA = Path(__file__).parent / "data"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def smsdocs(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "smsdocs", *args], capture_output=True,
+                          text=True, cwd=cwd, check=False)
+
+
+def test_scaffolds_fail_only_with_placeholders(tmp_path: Path) -> None:
+    for kind in ("management-review", "nonconformity", "internal-audit", "policy",
+                 "procedure", "plan"):
+        result = smsdocs("new", kind, "--root", str(tmp_path), "--title", f"New {kind}")
+        assert result.returncode == 0, result.stderr
+    findings = check_tree(tmp_path, as_of=dt.date.today())
+    assert findings, "a fresh scaffold must not pass: its prompts are unwritten"
+    assert {f.rule for f in findings} == {"content.placeholder"}
+
+
+def test_new_refuses_to_overwrite_and_allocates_next_id(tmp_path: Path) -> None:
+    first = smsdocs("new", "management-review", "--root", str(tmp_path), "--date", "2026-01-10")
+    second = smsdocs("new", "management-review", "--root", str(tmp_path), "--date", "2026-07-10")
+    assert "MR-2026-01" in first.stdout and "MR-2026-02" in second.stdout
+    target = tmp_path / "records" / "management-reviews" / "mr-2026-01.md"
+    before = target.read_bytes()
+    again = smsdocs("new", "management-review", "--root", str(tmp_path), "--out", str(target))
+    assert again.returncode == 2 and "never overwrites" in again.stderr
+    assert target.read_bytes() == before
+    # The second review lists the first one's open decision to follow up.
+    text = (tmp_path / "records" / "management-reviews" / "mr-2026-02.md").read_text()
+    assert "Previous review: MR-2026-01" in text and "MR-ACT-001" in text
+
+
+def test_filling_a_scaffold_removes_its_findings(tmp_path: Path) -> None:
+    smsdocs("new", "nonconformity", "--root", str(tmp_path), "--title", "Unapproved change")
+    path = next((tmp_path / "records" / "nonconformities").glob("*.md"))
+    text = path.read_text()
+    text = re.sub(r"\[describe: [^\]]*\]", "An emergency change went live without CAB review "
+                  "on the payroll cluster.", text)
+    text = text.replace('"[insert owner]"', "Change Manager")
+    path.write_text(text)
+    findings = check_tree(tmp_path, as_of=dt.date.today())
+    assert [f for f in findings if f.file.endswith(path.name)
+            and f.rule == "content.placeholder"] == []
+
+
+def test_import_of_the_reference_sample_round_trips(tmp_path: Path) -> None:
+    sample = DATA / "management-review.json"
+    result = smsdocs("import", "review", str(sample), "--root", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    findings = check_tree(tmp_path, as_of=dt.date(2025, 1, 31))
+    rules = {f.rule for f in findings}
+    # What the sample's content deserves: no chair, and the 2018 inputs it lacks.
+    assert "field.required" in rules and "review.input.context-changes" in rules
+    assert "review.input.audits" not in rules and "review.input.previous-actions" not in rules
+    assert "frontmatter.invalid" not in rules and "field.type" not in rules
+    exported = smsdocs("export", "review", "MR-2025-01", "--root", str(tmp_path))
+    assert exported.returncode == 0, exported.stderr
+    original, back = json.loads(sample.read_text()), json.loads(exported.stdout)
+    assert back["review_metadata"] == original["review_metadata"]
+    assert back["inputs"] == original["inputs"]
+    assert back["decisions"] == original["decisions"]
+
+
+def test_import_maps_2011_clauses_to_2018(tmp_path: Path) -> None:
+    config = config_mod.load(tmp_path)
+    pack = config.rule_pack()
+    repo = validate(tmp_path, config, pack).repo
+    _, text = interchange.import_review(json.loads((DATA / "management-review.json")
+                                                   .read_text()), repo, pack)
+    # 2011 9.2 is change management (2018 8.5.1), 6.1 is service level management (8.3.3).
+    assert re.search(r"- id: MR-ACT-001\n(?:  .*\n)*?  clauses:\n  - 8\.5\.1\n", text)
+    assert "source_clauses:\n  - '9.2'" in text
+    assert re.search(r"- id: MR-ACT-002\n(?:  .*\n)*?  clauses:\n  - 8\.3\.3\n", text)
+
+
+KPI_REVIEWS = {
+    "records/mr-1.md": """
+        ---
+        id: MR-2026-01
+        type: management-review
+        title: First review
+        date: 2026-01-20
+        chair: MD
+        attendees: [MD]
+        kpis:
+          sla_achievement: {value: 94.0, target: 97, unit: "%"}
+          csat: {value: 3.8, target: 4, scale: 5}
+        actions:
+          - {id: MR-ACT-001, title: Hire a change manager, owner: CTO, target_date: 2026-03-01,
+             status: done, closed_on: 2026-02-20, clauses: ["9.3"], evidence: [HR-1]}
+          - {id: MR-ACT-002, title: Capacity review, owner: CTO, target_date: 2026-05-01,
+             status: open, clauses: ["8.4.3"]}
+        ---
+        # First review
+    """,
+    "records/mr-2.md": """
+        ---
+        id: MR-2026-02
+        type: management-review
+        title: Second review
+        date: 2026-07-20
+        chair: MD
+        attendees: [MD]
+        kpis:
+          sla_achievement: {value: 96.1, target: 97, unit: "%"}
+          csat: {value: 4.1, target: 4, scale: 5}
+        actions:
+          - {id: MR-ACT-003, title: Approve budget for monitoring, owner: CFO,
+             target_date: 2026-12-31, status: open, clauses: ["7.1"]}
+        ---
+        # Second review
+    """,
+    "records/ia-1.md": """
+        ---
+        id: IA-2026-01
+        type: internal-audit
+        title: Audit of change management
+        date: 2026-09-10
+        auditor: Internal auditor
+        ---
+        # Audit
+        Raised NC-002.
+    """,
+    "records/nc-1.md": """
+        ---
+        id: NC-001
+        type: nonconformity
+        title: Old finding
+        date: 2026-02-01
+        owner: SMS Manager
+        status: closed
+        actions:
+          - {id: CA-001, title: Fix, owner: X, target_date: 2026-03-01, status: done,
+             closed_on: 2026-03-01, clauses: ["10.1"], evidence: [CHG-1]}
+        ---
+        # Old
+    """,
+    "records/nc-2.md": """
+        ---
+        id: NC-002
+        type: nonconformity
+        title: Emergency change without review
+        date: 2026-09-12
+        owner: SMS Manager
+        status: open
+        actions:
+          - {id: CA-002, title: Add change authority to rota, owner: X,
+             target_date: 2026-12-01, status: in-progress, clauses: ["8.5.1"]}
+        ---
+        # New
+    """,
+}
+
+
+def _repo(tmp_path: Path):  # noqa: ANN202
+    write_files(tmp_path, KPI_REVIEWS)
+    config = config_mod.load(tmp_path)
+    return validate(tmp_path, config, config.rule_pack(), dt.date(2026, 11, 23)).repo
+
+
+def test_input_pack_lists_exactly_the_period(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    pack = inputpack.compile_pack(repo, dt.date(2026, 11, 23))
+    assert pack.last_review == "MR-2026-02" and pack.period_start == "2026-07-20"
+    assert [a["id"] for a in pack.audits] == ["IA-2026-01"]
+    assert pack.audits[0]["nonconformities"] == ["NC-002"]
+    assert [n["id"] for n in pack.nonconformities] == ["NC-002"]
+    states = {a.id: a.state for a in pack.review_actions}
+    assert states == {"MR-ACT-001": "done", "MR-ACT-002": "overdue", "MR-ACT-003": "open"}
+    needed = "\n".join(pack.decisions_needed)
+    assert "sla_achievement" in needed and "MR-ACT-002" in needed and "MR-ACT-003" in needed
+    assert "csat" not in needed  # 4.1 meets the target of 4
+    markdown = inputpack.render_markdown(pack)
+    assert "| MR-ACT-002 |" in markdown and "overdue" in markdown
+
+
+def test_kpi_chart_points_match_values(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    reviews = sorted((r for r in repo.records if r.type == "management-review"),
+                     key=lambda r: r.date)
+    series = {s.name: s for s in inputpack.kpi_series(reviews)}
+    svg = charts.kpi_chart(series["sla_achievement"])
+    root = ET.fromstring(svg)  # valid XML
+    values = [float(c.get("data-value")) for c in root.iter(f"{SVG}circle")]
+    assert values == [94.0, 96.1]
+    target = next(e for e in root.iter(f"{SVG}line") if e.get("class") == "smsdocs-target")
+    assert float(target.get("data-value")) == 97.0
+    # Higher values are drawn higher (smaller y).
+    ys = [float(c.get("cy")) for c in root.iter(f"{SVG}circle")]
+    assert ys[1] < ys[0]
+
+
+def test_burndown_counts_open_and_done(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    points = charts.burndown(repo, dt.date(2026, 11, 23))
+    last = points[-1]
+    assert (last.open, last.done) == (3, 2)  # MR-ACT-002, MR-ACT-003, CA-002 open
+    ET.fromstring(charts.burndown_chart(points))
