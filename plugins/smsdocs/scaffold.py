@@ -60,8 +60,10 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _sections(pack: RulePack, record_type: str) -> list[tuple[str, str]]:
-    """(heading, prompt) for every section rule of the type, in pack order, once per heading."""
+def sections_for(pack: RulePack, record_type: str) -> list[tuple[str, str]]:
+    """(heading, prompt) for every section rule of the type, in pack order, once per heading.
+
+    The prompt says what an auditor expects there and which clause asks for it."""
     result: list[tuple[str, str]] = []
     seen: set[str] = set()
     for rule in pack.rules_for(record_type, "section"):
@@ -71,7 +73,8 @@ def _sections(pack: RulePack, record_type: str) -> list[tuple[str, str]]:
         if heading.lower() in seen:
             continue
         seen.add(heading.lower())
-        result.append((heading, PROMPT.format(text=rule.description.rstrip("."))))
+        result.append((heading, PROMPT.format(
+            text=f"{rule.description.rstrip('.')} (clause {rule.clause})")))
     return result
 
 
@@ -108,7 +111,7 @@ def build(repo: Repository, pack: RulePack, record_type: str, title: str | None,
                   f"    clauses: [{clauses}]"]
         body_extra = _review_context(repo, date)
     lines += ["---", "", f"# {title or rtype.title}", ""]
-    for heading, prompt in _sections(pack, record_type):
+    for heading, prompt in sections_for(pack, record_type):
         lines += [f"## {heading}", "", prompt, ""]
         for key, extra in body_extra.items():
             if key in heading.lower():

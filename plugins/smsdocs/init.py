@@ -1,0 +1,187 @@
+"""`smsdocs init`: a new SMS repository with every required document as a guided template.
+
+Each template is generated from the pack: the front matter its type needs and one heading
+per required section, with a prompt that says what an auditor expects there and which clause
+asks for it. `smsdocs check` keeps flagging the prompts (content.placeholder) until they
+are written; `smsdocs coverage` shows each item as "template, not yet written".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .rulepack import RulePack
+from .scaffold import PROMPT, ScaffoldError, next_id, sections_for, write_new
+
+# Document templates, in the order a new SMS is usually written: (type, file, title).
+DOCUMENTS = [
+    ("scope", "docs/sms/scope.md", "Scope of the service management system"),
+    ("service-management-policy", "docs/sms/policy.md", "Service management policy"),
+    ("objectives", "docs/sms/objectives.md", "Service management objectives"),
+    ("risk-register", "docs/sms/risks.md", "Risks and opportunities"),
+    ("plan", "docs/sms/plan.md", "Service management plan"),
+    ("records-register", "docs/sms/records.md", "Register of records"),
+    ("service-catalogue", "docs/services/catalogue.md", "Service catalogue"),
+    ("service-requirements", "docs/services/requirements.md", "Service requirements"),
+    ("sla", "docs/services/sla.md", "Service level agreement"),
+    ("supplier-contract", "docs/services/supplier-contracts.md", "External supplier contracts"),
+    ("internal-agreement", "docs/services/internal-agreements.md",
+     "Agreements with internal suppliers"),
+    ("configuration-information", "docs/processes/configuration.md",
+     "Configuration management information"),
+    ("capacity-plan", "docs/processes/capacity-plan.md", "Capacity plan"),
+    ("change-management-policy", "docs/processes/change-policy.md", "Change management policy"),
+    ("availability-requirements", "docs/processes/availability.md",
+     "Service availability requirements"),
+    ("service-continuity-plan", "docs/processes/continuity-plan.md", "Service continuity plan"),
+    ("information-security-policy", "docs/processes/information-security-policy.md",
+     "Information security policy"),
+    ("procedure", "docs/processes/major-incident-procedure.md", "Major incident procedure"),
+    ("audit-programme", "docs/improvement/audit-programme.md", "Internal audit programme"),
+    ("improvement-register", "docs/improvement/improvement-register.md", "Improvement register"),
+]
+EXTRA_PROVIDES = {"docs/processes/major-incident-procedure.md": ["major-incident-procedure"]}
+RECORD_FOLDERS = {
+    "records/management-reviews": "Management review records (9.3). Create one with "
+                                  "`smsdocs new management-review`.",
+    "records/audits": "Internal audit reports (9.2). Create one with "
+                      "`smsdocs new internal-audit`.",
+    "records/nonconformities": "Nonconformities and their corrective actions (10.1). Create "
+                               "one with `smsdocs new nonconformity`.",
+    "records/service-reports": "Service reports (9.4), one per reporting period.",
+}
+
+
+class InitError(Exception):
+    """The target cannot be initialised (not empty, not a folder)."""
+
+
+@dataclass
+class Plan:
+    """The files `init` will write, in order."""
+
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def _front(doc_id: str, record_type: str, title: str, clauses: list[str],
+           extra: list[str]) -> list[str]:
+    quoted = ", ".join(f'"{c}"' for c in clauses)
+    return ["---", f"id: {doc_id}", f"type: {record_type}", f'title: "{title}"',
+            'owner: "[insert owner]"', "status: draft", 'version: "0.1"',
+            f"clauses: [{quoted}]", *extra, "---", ""]
+
+
+def _services_block(services: list[str]) -> list[str]:
+    return [f"- {s}" for s in services] + [""] if services else []
+
+
+def plan_files(pack: RulePack, org: str, services: list[str], profile: str) -> Plan:
+    """Compose every file of a new repository (nothing written yet)."""
+    plan = Plan()
+    ids: set[str] = set()
+    record_keys = [str(r["key"]) for c in pack.clauses.values() for r in c.requires
+                   if r.get("kind") == "record" and not r.get("rollup")]
+    for record_type, path, title in DOCUMENTS:
+        rtype = pack.types.get(record_type)
+        if rtype is None:
+            continue
+        doc_id = next_id(ids, rtype.id_prefix or record_type.upper()[:4], dt.date.today().year,
+                         yearly=False)
+        ids.add(doc_id)
+        extra: list[str] = []
+        provides = EXTRA_PROVIDES.get(path, [])
+        if record_type == "records-register":
+            provides = record_keys
+        if provides:
+            extra.append("provides:")
+            extra += [f"  - {key}" for key in provides]
+        full_title = f"{org} {title[0].lower()}{title[1:]}"
+        lines = _front(doc_id, record_type, full_title, rtype.clauses, extra)
+        lines += [f"# {full_title}", ""]
+        sections = sections_for(pack, record_type) or [
+            ("Purpose and scope", PROMPT.format(text="What the procedure is for and when it "
+                                                     "applies")),
+            ("Steps", PROMPT.format(text="The steps, who performs each, and the records kept"))]
+        for heading, prompt in sections:
+            lines += [f"## {heading}", "", prompt, ""]
+            if services and any(w in heading.lower() for w in ("service", "scope", "catalogue")):
+                lines += _services_block(services)
+        plan.files[path] = "\n".join(lines)
+    plan.files["docs/index.md"] = _index(org, services)
+    for folder, text in RECORD_FOLDERS.items():
+        plan.files[f"{folder}/README.md"] = f"# {folder.split('/')[-1].replace('-', ' ').title()}" \
+                                            f"\n\n{text}\n"
+    plan.files["smsdocs.yml"] = (f"# smsdocs configuration for {org}\npack: iso20000-1:2018\n"
+                                 f'profile: "{profile}"\npaths: [docs, records]\n')
+    plan.files["mkdocs.yml"] = _mkdocs_yml(org)
+    plan.files["requirements.txt"] = f"smsdocs>={__version__},<{_next_minor(__version__)}\n"
+    plan.files[".pre-commit-config.yaml"] = _precommit()
+    plan.files[".github/workflows/smsdocs.yml"] = _workflow()
+    return plan
+
+
+def _next_minor(version: str) -> str:
+    major, minor, *_ = (version.split(".") + ["0", "0"])
+    return f"{major}.{int(minor) + 1}"
+
+
+def _index(org: str, services: list[str]) -> str:
+    listed = "".join(f"- {s}\n" for s in services) or "- [insert the services in scope]\n"
+    return (f"# {org} service management system\n\n"
+            "This handbook holds the documents and records of our service management system "
+            "(ISO/IEC 20000-1:2018). Every document started as a template: each "
+            "`[describe: …]` prompt says what an auditor expects there. Run `smsdocs check` "
+            "to see what is still unwritten, and `smsdocs coverage` for the documented "
+            f"information the standard requires.\n\n## Services in scope\n\n{listed}")
+
+
+def _mkdocs_yml(org: str) -> str:
+    return (f"site_name: {org} service management handbook\n"
+            "theme:\n  name: material\n  font: false\n  features:\n"
+            "    - navigation.tabs\n    - navigation.sections\n    - search.highlight\n"
+            "  palette:\n    - scheme: default\n      toggle: {icon: material/weather-night, "
+            "name: Dark mode}\n    - scheme: slate\n      toggle: {icon: "
+            "material/weather-sunny, name: Light mode}\n"
+            "plugins:\n  - search\n  - smsdocs\n")
+
+
+def _precommit() -> str:
+    return ("repos:\n  - repo: local\n    hooks:\n      - id: smsdocs-check\n"
+            "        name: smsdocs check\n        entry: smsdocs check\n"
+            "        language: system\n        pass_filenames: false\n"
+            "        files: ^(docs|records)/.*\\.md$|^smsdocs\\.ya?ml$\n")
+
+
+def _workflow() -> str:
+    return ("name: smsdocs\non:\n  pull_request:\n  push:\n    branches: [main]\n"
+            "jobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: actions/checkout@v4\n        with: {fetch-depth: 0}\n"
+            "      - uses: actions/setup-python@v5\n        with: {python-version: '3.11'}\n"
+            "      - run: pip install -r requirements.txt\n"
+            "      - run: smsdocs check . --format github\n"
+            "      - run: mkdocs build\n")
+
+
+def write(target: Path, plan: Plan, force: bool) -> list[str]:
+    """Write the plan under target; refuse a non-empty target unless forced; never
+    overwrite a file (with --force, existing files are kept and skipped)."""
+    if target.exists() and not target.is_dir():
+        raise InitError(f"{target} exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise InitError(f"{target} is not empty; use --force to add the missing files "
+                        f"(existing files are never overwritten)")
+    written: list[str] = []
+    for relative, text in plan.files.items():
+        path = target / relative
+        if path.exists():
+            continue
+        try:
+            write_new(path, text if text.endswith("\n") else text + "\n")
+        except ScaffoldError:
+            continue
+        written.append(relative)
+    return written
+
