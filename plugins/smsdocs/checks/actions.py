@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..context import Context
-from ..model import ManagementReview, Record, as_date
+from ..model import ManagementReview, Record
 
 
 def check_record(ctx: Context, record: Record) -> None:
@@ -19,7 +19,7 @@ def check_record(ctx: Context, record: Record) -> None:
     if "none" in rules and not record.actions:
         ctx.report(rules["none"], record.path,
                    record.line("actions") if "actions" in record.data else record.line("type"))
-    start = record.date or as_date(record.data.get("approved_on"))
+    start = record.date  # a document's re-approval must not invalidate its open actions
     for action in record.actions:
         if not action.owner.strip():
             ctx.report(owner_rule, record.path, action.line("owner") if "owner" in action.data
