@@ -31,7 +31,10 @@ def test_scaffolds_fail_only_with_placeholders(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
     findings = check_tree(tmp_path, as_of=dt.date.today())
     assert findings, "a fresh scaffold must not pass: its prompts are unwritten"
-    assert {f.rule for f in findings} == {"content.placeholder"}
+    errors = {f.rule for f in findings if f.severity == "error"}
+    assert errors == {"content.placeholder"}
+    # Warnings are only about the repository as a whole (required items not yet present).
+    assert {f.rule for f in findings if f.severity == "warning"} <= {"coverage.gap"}
 
 
 def test_new_refuses_to_overwrite_and_allocates_next_id(tmp_path: Path) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__, output
 from . import config as config_mod
@@ -34,6 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_date, help="date for overdue and review checks")
     check.add_argument("--profile", choices=("2018", "2011"), help="edition wording to check")
     check.add_argument("--config", type=Path, help="configuration file (default: ROOT/smsdocs.yml)")
+    check.add_argument("--base", metavar="REF",
+                       help="pull-request mode: report findings in files changed since the "
+                            "merge-base with REF (and those the change caused elsewhere), and "
+                            "summarise what the change does to the SMS")
+    check.add_argument("--summary", type=Path, metavar="FILE",
+                       help="append a Markdown report to FILE (e.g. \"$GITHUB_STEP_SUMMARY\")")
+    check.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="fail only on findings that are not in this baseline file "
+                            "(written by 'smsdocs baseline')")
     cover = commands.add_parser(
         "coverage", help="required documented information and what provides it")
     cover.add_argument("root", nargs="?", default=".")
@@ -49,6 +60,36 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--date", type=_date, help="record date (default: today)")
     new.add_argument("--out", type=Path, help="file to write (default: next to its peers)")
     new.add_argument("--in", dest="record", help="for 'action': the record that raises it")
+    base = commands.add_parser("baseline", help="record the current findings in a baseline file")
+    base.add_argument("root", nargs="?", default=".", help="repository root (default: .)")
+    base.add_argument("--out", type=Path, metavar="FILE",
+                      help="baseline file to write (default: ROOT/.smsdocs-baseline.json)")
+    base.add_argument("--as-of", type=_date, help="date for overdue and review checks")
+    base.add_argument("--profile", choices=("2018", "2011"), help="edition wording to check")
+    base.add_argument("--config", type=Path, help="configuration file")
+    review = commands.add_parser("review", help="management review tools")
+    review_cmds = review.add_subparsers(dest="review_command", metavar="ACTION", required=True)
+    prepare = review_cmds.add_parser("prepare", help="the input pack for the next review")
+    prepare.add_argument("root", nargs="?", default=".")
+    prepare.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    prepare.add_argument("--as-of", type=_date, help="date of the coming review (default: today)")
+    export = commands.add_parser("export", help="export a record for another tool")
+    export.add_argument("kind", choices=("review",))
+    export.add_argument("id", help="the review's id")
+    export.add_argument("--root", default=".")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    imp = commands.add_parser("import", help="import a record from another tool")
+    imp.add_argument("kind", choices=("review",))
+    imp.add_argument("file", type=Path, help="a management-review.json")
+    imp.add_argument("--root", default=".")
+    imp.add_argument("--out", type=Path, help="file to write (default: next to other reviews)")
+    init = commands.add_parser("init", help="create a new SMS repository from templates")
+    init.add_argument("dir", nargs="?", default=".", help="folder to create (default: .)")
+    init.add_argument("--org", required=True, help="the organisation's name")
+    init.add_argument("--services", default="", help="services in scope, comma-separated")
+    init.add_argument("--profile", choices=("2018", "2011"), default="2018")
+    init.add_argument("--force", action="store_true",
+                      help="add the missing files to a non-empty folder (never overwrites)")
     rules = commands.add_parser("rules", help="list every rule of the pack")
     rules.add_argument("root", nargs="?", default=".")
     rules.add_argument("--profile", choices=("2018", "2011"))
@@ -65,10 +106,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "baseline":
+            return _baseline(args)
         if args.command == "coverage":
             return _coverage(args)
         if args.command == "new":
             return _new(args)
+        if args.command == "init":
+            return _init(args)
+        if args.command in ("review", "export", "import"):
+            return _review_tools(args)
         return _rules(args)
     except PackError as exc:
         print(f"smsdocs: configuration error: {exc}", file=sys.stderr)
@@ -84,21 +131,89 @@ def _root(args: argparse.Namespace) -> Path:
     return root
 
 
-def _check(args: argparse.Namespace) -> int:
+def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
+    """Run the full check, with the document-control checks when ROOT is in git."""
+    from .checks import doccontrol
+    from .history import RepositoryHistory
     from .validate import validate
 
     root = _root(args)
     config = config_mod.load(root, args.config)
     pack = config.rule_pack(args.profile)
-    result = validate(root, config, pack, args.as_of)
-    totals = output.summary(result.findings, len(result.repo.files), len(result.repo.records),
+    history = RepositoryHistory.open(root, config.paths)
+    extra = [doccontrol.checker(history)] if history is not None else []
+    return root, config, validate(root, config, pack, args.as_of, extra_checks=extra), history
+
+
+def _check(args: argparse.Namespace) -> int:
+    from . import baseline as baseline_mod
+    from . import changes
+
+    root, config, result, history = _validate(args)
+    findings, summary, changed = result.findings, None, None
+    if args.base:
+        if history is None:
+            from .history import GitRepo
+
+            why = GitRepo.problem(root)
+            raise PackError(f"--base needs {root} to be inside a git work tree"
+                            + (f" ({why})" if why else ""))
+        changed = changes.changed_files(history.repo, args.base, config.paths, config.file)
+        known = changes.base_ids(result.repo, changed, history)
+        findings, hidden = changes.in_scope(findings, result.repo, changed, known)
+        summary = changes.summarize(result.repo, changed, history, result.pack)
+        summary.out_of_scope = hidden
+    suppressed = 0
+    if args.baseline:
+        try:
+            known_findings = baseline_mod.load(args.baseline)
+        except baseline_mod.BaselineError as exc:
+            raise PackError(str(exc)) from exc
+        findings, suppressed = baseline_mod.apply(findings, known_findings)
+    totals = output.summary(findings, len(result.repo.files), len(result.repo.records),
                             sum(len(r.actions) for r in result.repo.records))
+    note = (f"{suppressed} baselined finding(s) suppressed ({args.baseline})"
+            if args.baseline else "")
     if args.format == "text":
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        print(output.render_text(result.findings, totals, colour))
+        if summary is not None:
+            print("\n".join(summary.lines()) + "\n")
+        print(output.render_text(findings, totals, colour))
+        if note:
+            print(note)
     else:
-        print(output.RENDERERS[args.format](result.findings, totals))
+        extras: dict[str, Any] = {}
+        if args.format in ("sarif", "junit"):
+            repo = history.repo if history is not None else None
+            files = set(result.repo.files) if changed is None else \
+                set(result.repo.files) & changed.paths
+            extras = {"pack": result.pack, "uri_prefix": repo.prefix if repo else "",
+                      "root": repo.top if repo else root, "files": files}
+        rendered = output.RENDERERS[args.format](findings, totals, **extras)
+        if args.format == "json" and summary is not None:
+            data = json.loads(rendered)
+            data["changes"] = summary.as_dict()
+            rendered = json.dumps(data, indent=2, ensure_ascii=False)
+        print(rendered)
+        if args.format == "github" and summary is not None:
+            print("\n".join(summary.lines()))
+        if note:
+            print(f"smsdocs: {note}", file=sys.stderr)
+    if args.summary:
+        text = changes.render_markdown(findings, totals, summary)
+        with args.summary.open("a", encoding="utf-8") as handle:
+            handle.write(text + (f"\n{note}.\n" if note else ""))
     return EXIT_FINDINGS if totals["errors"] else EXIT_OK
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    from . import baseline as baseline_mod
+
+    root, _config, result, _history = _validate(args)
+    out = args.out or root / baseline_mod.DEFAULT_FILE
+    baseline_mod.write(out, result.findings)
+    print(f"smsdocs: wrote {len(result.findings)} finding(s) to {out}")
+    return EXIT_OK
 
 
 def _coverage(args: argparse.Namespace) -> int:
@@ -137,6 +252,67 @@ def _new(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     shown = made.path.relative_to(root) if made.path.is_relative_to(root) else made.path
     print(f"created {shown} ({made.id}); fill every [describe: …] prompt, then run smsdocs check")
+    return EXIT_OK
+
+
+def _review_tools(args: argparse.Namespace) -> int:
+    import json
+
+    from . import inputpack, interchange, scaffold
+    from .model import ManagementReview
+    from .validate import validate
+
+    root = Path(getattr(args, "root", ".")).resolve()
+    if not root.is_dir():
+        raise PackError(f"not a folder: {root}")
+    config = config_mod.load(root)
+    pack = config.rule_pack()
+    result = validate(root, config, pack, getattr(args, "as_of", None))
+    if args.command == "review":
+        pack_ = inputpack.compile_pack(result.repo, result.as_of)
+        render = inputpack.render_json if args.format == "json" else inputpack.render_markdown
+        print(render(pack_))
+        return EXIT_OK
+    if args.command == "export":
+        record = result.repo.by_id.get(args.id)
+        if not isinstance(record, ManagementReview):
+            print(f"smsdocs: no management review with id {args.id}", file=sys.stderr)
+            return EXIT_USAGE
+        text = json.dumps(interchange.export_review(record, pack), indent=2, ensure_ascii=False)
+        if args.out:
+            scaffold.write_new(args.out, text + "\n")
+        else:
+            print(text)
+        return EXIT_OK
+    try:
+        data = json.loads(args.file.read_text(encoding="utf-8"))
+        record_id, text = interchange.import_review(data, result.repo, pack)
+    except (OSError, ValueError, interchange.InterchangeError) as exc:
+        print(f"smsdocs: cannot import {args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    target = args.out or (root / "records" / "management-reviews" / f"{record_id.lower()}.md")
+    try:
+        scaffold.write_new(target, text)
+    except scaffold.ScaffoldError as exc:
+        print(f"smsdocs: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"created {target} ({record_id})")
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from . import init as init_mod
+    from .rulepack import load as load_pack
+
+    target = Path(args.dir).resolve()
+    services = [s.strip() for s in args.services.split(",") if s.strip()]
+    plan = init_mod.plan_files(load_pack(profile=args.profile), args.org, services, args.profile)
+    try:
+        written = init_mod.write(target, plan, args.force)
+    except init_mod.InitError as exc:
+        print(f"smsdocs: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"created {len(written)} file(s) in {target}; next: smsdocs check {args.dir}")
     return EXIT_OK
 
 

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from itertools import groupby
 
 from .findings import Finding, Severity, count
+from .junit import render_junit
+from .sarif import render_sarif
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif", "junit")
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
@@ -66,4 +68,5 @@ def render_github(findings: list[Finding], totals: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
-RENDERERS: dict[str, Callable[..., str]] = {"json": render_json, "github": render_github}
+RENDERERS: dict[str, Callable[..., str]] = {"json": render_json, "github": render_github,
+                                            "sarif": render_sarif, "junit": render_junit}

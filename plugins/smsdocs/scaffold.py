@@ -102,13 +102,15 @@ def build(repo: Repository, pack: RulePack, record_type: str, title: str | None,
         if record_type == "management-review":
             lines += ['attendees: ["[insert attendee]"]']
     body_extra: dict[str, list[str]] = {}
-    if record_type == "management-review":
-        action_id = next_id(existing, rtype.action_prefix or "MR-ACT", date.year, yearly=False)
+    if rtype.action_prefix:  # types that raise actions start with one unwritten action
+        action_id = next_id(existing, rtype.action_prefix, date.year, yearly=False)
+        what = "decision" if record_type == "management-review" else "action"
         lines += ["actions:", f"  - id: {action_id}",
-                  '    title: "[describe the decision]"', '    owner: "[insert owner]"',
+                  f'    title: "[describe the {what}]"', '    owner: "[insert owner]"',
                   f"    target_date: {(date + DECISION_HORIZON).isoformat()}", "    status: open",
                   '    success_criteria: "[describe how success will be measured]"',
                   f"    clauses: [{clauses}]"]
+    if record_type == "management-review":
         body_extra = _review_context(repo, date)
     lines += ["---", "", f"# {title or rtype.title}", ""]
     for heading, prompt in sections_for(pack, record_type):

@@ -51,8 +51,11 @@ def validate(root: Path, config: Config, pack: RulePack | None = None,
         except Exception as exc:  # noqa: BLE001 - one broken file never stops the run
             ctx.report("check.crashed", page.path, 1, detail=f"{type(exc).__name__}: {exc}")
     reviews.check(ctx, repo)
-    coverage = coverage_mod.compute(repo, pack, config.justifications)
+    unwritten = {f.file for f in ctx.findings if f.rule == "content.placeholder"}
+    coverage = coverage_mod.compute(repo, pack, config.justifications, unwritten)
     crossrecord.check_coverage(ctx, coverage, _coverage_anchor(repo))
+    for extra in extra_checks:
+        extra(ctx, repo, pages)
     findings = sorted(ctx.findings, key=Finding.sort_key)
     return Result(repo=repo, pages=pages, findings=findings, pack=pack, as_of=as_of,
                   coverage=coverage)
