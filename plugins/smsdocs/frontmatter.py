@@ -9,6 +9,7 @@ that ``smsdocs check`` and the site never disagree, but we say so out loud.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,13 +52,23 @@ def split(text: str) -> FrontMatter:
     """Split a Markdown file into front matter and body the way MkDocs does."""
     match = YAML_RE.match(text)
     if not match:
-        return FrontMatter(body=text, body_line=1)
+        result = FrontMatter(body=text, body_line=1)
+        if _META_RECORD.match(text):
+            result.error = ("'id' and 'type' are written as MultiMarkdown metadata, which MkDocs "
+                            "reads but smsdocs does not check; put them between '---' lines")
+        return result
     block = match.group(1)
     body = text[match.end() :]
     body_line = text.count("\n", 0, match.end()) + 1
     result = FrontMatter(present=True, body=body, body_line=body_line)
     _load(block, result, offset=2)  # the block starts on the line after the opening '---'
     return result
+
+
+# MultiMarkdown metadata (MkDocs' fallback) naming both id and type before the first blank line.
+_META_RECORD = re.compile(
+    r"^(?=(?:[ ]{0,3}[A-Za-z0-9_-]+:.*\n(?:(?:[ ]{4}|\t).*\n)*)*?[ ]{0,3}id:)"
+    r"(?=(?:[ ]{0,3}[A-Za-z0-9_-]+:.*\n(?:(?:[ ]{4}|\t).*\n)*)*?[ ]{0,3}type:)", re.IGNORECASE)
 
 
 def parse_yaml(text: str) -> FrontMatter:
@@ -67,12 +78,32 @@ def parse_yaml(text: str) -> FrontMatter:
     return result
 
 
+class _Lines:
+    """File lines from YAML marks. PyYAML also breaks lines at U+0085, U+2028 and U+2029,
+    which are not line breaks in the file, so marks are mapped through their index."""
+
+    def __init__(self, block: str, offset: int) -> None:
+        self.offset = offset
+        self.exotic = any(ch in block for ch in "\x85\u2028\u2029")
+        self.breaks = [i for i, ch in enumerate(block) if ch == "\n"] if self.exotic else []
+
+    def line(self, mark: yaml.Mark | None) -> int:
+        if mark is None:
+            return self.offset
+        if not self.exotic:
+            return self.offset + mark.line
+        return self.offset + bisect_right(self.breaks, mark.index - 1)
+
+
 def _load(block: str, result: FrontMatter, offset: int) -> None:
+    lines = _Lines(block, offset)
     loader = SafeLoader(block)
+    node: yaml.Node | None = None
     try:
         node = loader.get_single_node()
         if node is None:
-            result.data = {}
+            result.error = "the front matter block is empty, so MkDocs would show it as page text"
+            result.error_line = offset
             return
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -80,20 +111,29 @@ def _load(block: str, result: FrontMatter, offset: int) -> None:
         if mark is not None and exc.context_mark is not None and mark.line >= block.count("\n"):
             mark = exc.context_mark  # the parser ran into the closing '---'; point at the cause
         result.error = _yaml_message(exc)
-        result.error_line = offset + (mark.line if mark else 0)
+        result.error_line = lines.line(mark)
+        return
+    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
+        position = getattr(exc, "position", 0) or 0
+        result.error = f"YAML error: {getattr(exc, 'reason', None) or exc}"
+        result.error_line = offset + block.count("\n", 0, position)
+        return
+    except RecursionError:
+        result.error = "an alias refers to itself"
+        result.error_line = offset
         return
     except Exception as exc:  # noqa: BLE001 - e.g. ValueError for 2025-13-01
         result.error = f"value cannot be read: {exc}"
-        result.error_line = offset + _bad_scalar_line(node, loader)
+        result.error_line = lines.line(_bad_scalar_mark(node, loader)) if node else offset
         return
     finally:
         loader.dispose()
     if not isinstance(data, dict):
         result.error = f"front matter is a {type(data).__name__}, not a mapping of keys"
-        result.error_line = offset + node.start_mark.line
+        result.error_line = lines.line(node.start_mark)
         return
     result.data = data
-    _index_lines(node, (), offset, result, depth=0)
+    _index_lines(node, (), lines, result, depth=0)
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -101,25 +141,28 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     return "YAML error: " + ", ".join(parts) if parts else "YAML error"
 
 
-def _bad_scalar_line(node: yaml.Node, loader: Any) -> int:
+def _bad_scalar_mark(node: yaml.Node, loader: Any) -> yaml.Mark | None:
     """Find the scalar that the constructor rejected (MkDocs would fail on it too)."""
-    stack = [node]
+    stack, seen = [node], set()
     while stack:
         current = stack.pop()
+        if id(current) in seen:
+            continue  # an alias may refer back to its own collection
+        seen.add(id(current))
         if isinstance(current, yaml.ScalarNode):
             try:
                 loader.construct_object(current, deep=True)
             except Exception:  # noqa: BLE001
-                return current.start_mark.line
+                return current.start_mark
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
             for key, value in reversed(current.value):
                 stack.extend((value, key))
-    return 0
+    return None
 
 
-def _index_lines(node: yaml.Node, path: Path, offset: int, out: FrontMatter, depth: int) -> None:
+def _index_lines(node: yaml.Node, path: Path, lines: _Lines, out: FrontMatter, depth: int) -> None:
     """Record the line (and raw text) of each key and item, four levels deep."""
     if depth > 4:
         return
@@ -130,11 +173,11 @@ def _index_lines(node: yaml.Node, path: Path, offset: int, out: FrontMatter, dep
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 child = (*path, key.value)
-                out.lines[child] = offset + key.start_mark.line
-                _index_lines(value, child, offset, out, depth + 1)
+                out.lines[child] = lines.line(key.start_mark)
+                _index_lines(value, child, lines, out, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = (*path, index)
-            out.lines[child] = offset + item.start_mark.line
-            _index_lines(item, child, offset, out, depth + 1)
+            out.lines[child] = lines.line(item.start_mark)
+            _index_lines(item, child, lines, out, depth + 1)
 

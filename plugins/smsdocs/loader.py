@@ -84,7 +84,11 @@ def load_repository(root: Path, folders: list[str], ctx: Context) -> tuple[Repos
         text = read_text(path, shown, ctx)
         if text is None:
             continue
-        page = load_page(text, shown, ctx)
+        try:
+            page = load_page(text, shown, ctx)
+        except Exception as exc:  # noqa: BLE001 - one broken file never stops the run
+            ctx.report("check.crashed", shown, 1, detail=f"{type(exc).__name__}: {exc}")
+            continue
         pages.append(page)
         record = page.record
         if record is None:

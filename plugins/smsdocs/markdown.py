@@ -93,7 +93,7 @@ def parse(body: str, first_line: int) -> Body:
     prose: list[ProseSpan] = []
     code_lines: set[int] = set()
     item_starts: list[tuple[int, str]] = []  # (line, text) of list items and table rows
-    link_depth = 0
+    list_depth = 0
     table: Table | None = None
     row: TableRow | None = None
     in_tbody = False
@@ -103,9 +103,16 @@ def parse(body: str, first_line: int) -> Body:
             inline = tokens[index + 1]
             headings.append((int(token.tag[1]), offset + token.map[0], inline.content.strip(),
                              offset + token.map[1] - 1))
-        elif kind in ("fence", "code_block"):
+        elif kind in ("fence", "code_block", "html_block"):
+            # Neither renderer reads headings inside code or HTML blocks (comments included).
             code_lines.update(range(offset + token.map[0], offset + token.map[1]))
-        elif kind == "list_item_open" and token.map:
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif kind == "list_item_open" and token.map and list_depth == 1:
+            # Only top-level items count as phases, milestones or entries; nested items
+            # are their details.
             item_starts.append((offset + token.map[0], lines[token.map[0]].strip()))
         elif kind == "table_open":
             table = Table(line=offset + token.map[0], header=[], rows=[])
@@ -124,39 +131,44 @@ def parse(body: str, first_line: int) -> Body:
             if table is not None:
                 (row.cells if row is not None else table.header).append(token.content.strip())
             if token.map:
-                link_depth = _collect_prose(token, offset + token.map[0], prose, link_depth)
+                _collect_prose(token, offset + token.map[0], prose)
     sections = _sections(headings, lines, offset, item_starts)
     return Body(sections=sections, tables=tables, prose=prose, code_lines=code_lines,
                 lines=lines, first_line=first_line)
 
 
-def _collect_prose(token: Token, line: int, out: list[ProseSpan], link_depth: int) -> int:
-    """Append the text children of an inline token that are outside links and code.
+def _collect_prose(token: Token, line: int, out: list[ProseSpan]) -> None:
+    """Append the text of an inline token that is outside links and code, by file line.
 
     Only text that could hold an id (``X-1``) matters. When it holds nothing that could hide
     an id from the reader (code spans, links, HTML, emphasis by underscore, entities,
-    escapes), its raw lines are the prose; otherwise markdown-it parses it inline.
+    escapes), its raw lines are the prose; otherwise markdown-it parses it inline and each
+    text fragment is placed on its line by finding it in the raw source (a code span or
+    inline HTML may wrap a line without a break token).
     """
     content = token.content
     if not _MAYBE_ID.search(content):
-        return link_depth
+        return
     if not _NEEDS_INLINE.search(content):
         for index, text in enumerate(content.split("\n")):
             out.append(ProseSpan(line=line + index, text=text))
-        return link_depth
+        return
     md = parser()
-    children = md.inline.parse(token.content, md, {}, [])
-    for child in children:
+    link_depth = 0
+    position = 0
+    for child in md.inline.parse(content, md, {}, []):
         kind = child.type
         if kind == "link_open":
             link_depth += 1
         elif kind == "link_close":
             link_depth = max(0, link_depth - 1)
-        elif kind in ("softbreak", "hardbreak"):
-            line += 1
-        elif kind == "text" and link_depth == 0 and child.content:
-            out.append(ProseSpan(line=line, text=child.content))
-    return link_depth
+        elif kind == "text" and child.content:
+            found = content.find(child.content, position)
+            if found >= 0:
+                position = found + len(child.content)
+            if link_depth == 0:
+                at = found if found >= 0 else position
+                out.append(ProseSpan(line=line + content.count("\n", 0, at), text=child.content))
 
 
 def _sections(headings: list[tuple[int, int, str, int]], lines: list[str], offset: int,

@@ -27,12 +27,14 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-def as_text(value: Any) -> str:
+def as_text(value: Any, _depth: int = 0) -> str:
     """A display string for a front-matter value (empty for None)."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(as_text(v) for v in value)
+        if _depth > 3:  # a YAML alias can make a list contain itself
+            return "…"
+        return ", ".join(as_text(v, _depth + 1) for v in value)
     return str(value)
 
 

@@ -95,7 +95,8 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 def _words(terms: list[str]) -> re.Pattern[str]:
     """A case-insensitive regex for any of the terms, each starting at a word boundary."""
-    return re.compile(r"(?i)(?<![A-Za-z0-9])(?:" + "|".join(re.escape(t) for t in terms) + ")")
+    return re.compile(r"(?i)(?<![A-Za-z0-9])(?:" + "|".join(re.escape(str(t)) for t in terms)
+                      + ")")
 
 
 @dataclass(slots=True)
@@ -156,8 +157,8 @@ class RulePack:
         default_factory=dict, repr=False)  # (type, level, heading) -> matching section rules
 
     def rules_for(self, record_type: str, check: str) -> list[Rule]:
-        """Section (or other non-builtin) rules that apply to one record type."""
-        return self._by_type.get((record_type, check), [])
+        """Rules of a check kind that apply to one record type (or to every type)."""
+        return self._by_type.get((record_type, check), []) + self._by_type.get(("*", check), [])
 
     @cached_property
     def _by_type(self) -> dict[tuple[str, str], list[Rule]]:
@@ -205,9 +206,13 @@ def load(name: str = DEFAULT_PACK, profile: str | None = None,
                         config_file, (config_lines or {}).get(("profile",), 0))
     clauses = _load_clauses(folder / "clauses.yaml")
     crosswalk = _load_crosswalk(folder / "crosswalk-2011.yaml")
-    rules_raw = [r for r in raw["rules"] if profile in r.get("profiles", [profile])]
+    # Resolve the profile first (its variants included), then apply the organisation's
+    # overrides to what will actually run.
+    rules_raw = [_resolve(r, profile) for r in raw["rules"]
+                 if profile in r.get("profiles", [profile])]
+    other_profiles = {r["id"] for r in raw["rules"]} - {r["id"] for r in rules_raw}
     types_raw = copy.deepcopy(raw["types"])
-    overlay = _Overlay(overrides or {}, config_file, config_lines or {})
+    overlay = _Overlay(overrides or {}, config_file, config_lines or {}, other_profiles)
     rules_raw, types_raw, disabled = overlay.apply(rules_raw, types_raw, profile)
     rules: dict[str, Rule] = {}
     for entry in rules_raw:
@@ -231,11 +236,17 @@ def load(name: str = DEFAULT_PACK, profile: str | None = None,
         id_pattern=re.compile(raw["id_pattern"]), disabled=disabled)
 
 
-def _make_rule(entry: dict[str, Any], profile: str, where: str) -> Rule:
-    entry = dict(entry)
+def _resolve(entry: dict[str, Any], profile: str) -> dict[str, Any]:
+    """A rule as it applies under a profile: its variant for the profile merged in."""
+    entry = copy.deepcopy(entry)
     variant = (entry.pop("variants", None) or {}).get(profile)
     if variant:
         entry.update(variant)
+    return entry
+
+
+def _make_rule(entry: dict[str, Any], profile: str, where: str) -> Rule:
+    entry = dict(entry)
     try:
         section = entry.pop("section", None)
         spec = SectionSpec(**section) if section else None
@@ -287,10 +298,12 @@ class _Overlay:
                  "hint"}
 
     def __init__(self, config: dict[str, Any], file: str,
-                 lines: dict[tuple[str | int, ...], int]) -> None:
+                 lines: dict[tuple[str | int, ...], int],
+                 other_profiles: set[str] | None = None) -> None:
         self.config = config
         self.file = file
         self.lines = lines
+        self.other_profiles = other_profiles or set()  # rule ids of the profiles not in use
 
     def error(self, message: str, *path: str | int) -> PackError:
         line = 0
@@ -317,6 +330,8 @@ class _Overlay:
         for rule_id, settings in overrides.items():
             if not isinstance(settings, dict):
                 raise self.error(f"rule '{rule_id}': settings must be a mapping", "rules", rule_id)
+            if rule_id not in by_id and rule_id in self.other_profiles:
+                continue  # a setting for the other edition's rule: valid, just not in use
             if rule_id not in by_id:
                 if "check" in settings or "message" in settings:
                     rule = {"id": rule_id, **settings}
@@ -347,28 +362,54 @@ class _Overlay:
                     raise self.error(f"rule '{rule_id}': severity must be 'error' or 'warning'",
                                      *where)
                 rule["severity"] = value
-            elif key in ("aliases", "add_aliases", "add_keywords"):
+            elif key in ("aliases", "add_aliases"):
                 if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                     raise self.error(f"rule '{rule_id}': {key} must be a list of text", *where)
-                section = rule.get("section")
-                if section is None:
-                    raise self.error(f"rule '{rule_id}' checks no section; {key} does not apply",
-                                     *where)
-                section = rule["section"] = dict(section)
-                if key == "aliases":
-                    section["aliases"] = list(value)
-                elif key == "add_aliases":
-                    section["aliases"] = [*section.get("aliases", []), *value]
-                elif section.get("all_of"):
-                    section["all_of"] = [[*g, *value] for g in section["all_of"]]
-                else:
-                    section["any_of"] = [*section.get("any_of", []), *value]
-                for variant in (rule.get("variants") or {}).values():
-                    if "section" in variant and key != "aliases":
-                        variant["section"] = dict(variant["section"])
-                        variant["section"]["aliases"] = section["aliases"]
+                section = self._section(rule, rule_id, key, where)
+                section["aliases"] = list(value) if key == "aliases" else [
+                    *section.get("aliases", []), *value]
+            elif key == "add_keywords":
+                self._add_keywords(rule, rule_id, value, where)
             elif key in ("message", "hint"):
                 rule[key] = str(value)
+            elif key == "variants":
+                continue
             else:
                 raise self.error(f"rule '{rule_id}': unknown setting '{key}' "
                                  f"(known: {', '.join(sorted(self.RULE_KEYS))})", *where)
+
+    def _section(self, rule: dict[str, Any], rule_id: str, key: str,
+                 where: tuple[str | int, ...]) -> dict[str, Any]:
+        if rule.get("section") is None:
+            raise self.error(f"rule '{rule_id}' checks no section; {key} does not apply", *where)
+        rule["section"] = dict(rule["section"])
+        return rule["section"]
+
+    def _add_keywords(self, rule: dict[str, Any], rule_id: str, value: Any,
+                      where: tuple[str | int, ...]) -> None:
+        """Accept more words. A rule that needs several groups of words (all_of) takes a
+        mapping from a group's first word to the words it should also accept, so that one
+        new word can never satisfy every group at once."""
+        section = self._section(rule, rule_id, "add_keywords", where)
+        groups = section.get("all_of") or []
+        if len(groups) == 1 and isinstance(value, list):
+            value = {str(groups[0][0]): value}  # one group: a plain list is unambiguous
+        if groups:
+            firsts = [str(g[0]) for g in groups]
+            if not (isinstance(value, dict) and all(isinstance(v, list) for v in value.values())):
+                raise self.error(
+                    f"rule '{rule_id}' needs one word from each of several groups; give "
+                    f"add_keywords as a mapping from a group ({', '.join(firsts)}) to a list "
+                    f"of words", *where)
+            new_groups = [list(g) for g in groups]
+            for group, words in value.items():
+                if str(group) not in firsts:
+                    raise self.error(f"rule '{rule_id}': no word group '{group}' "
+                                     f"(groups: {', '.join(firsts)})", *where, group)
+                new_groups[firsts.index(str(group))] += [str(w) for w in words]
+            section["all_of"] = new_groups
+        else:
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise self.error(f"rule '{rule_id}': add_keywords must be a list of text",
+                                 *where)
+            section["any_of"] = [*section.get("any_of", []), *value]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from ..context import Context
@@ -29,6 +30,8 @@ def check_record(ctx: Context, record: Record) -> None:
         spec = pack.fields.get(name)
         if spec is None or value is None:
             continue
+        if name == "status" and rtype is None:
+            continue  # record.type-unknown already says what is wrong
         _check_value(ctx, record, (name,), name, value, spec,
                      _status_values(pack, rtype) if name == "status" else None)
     _check_clauses(ctx, record, data.get("clauses"), ("clauses",))
@@ -97,7 +100,7 @@ def _check_value(ctx: Context, record: Record, path: tuple[str | int, ...], labe
         elif kind == "list":
             for index, item in enumerate(value):
                 problem = _not_text(item, record.front.raw.get((*path, index)))
-                if problem and not isinstance(item, int | float):
+                if problem and (isinstance(item, bool) or not isinstance(item, int | float)):
                     ctx.report("field.type", record.path, record.line(*path, index),
                                field=f"{label}[{index + 1}]", detail=problem[0], fix=problem[1])
 
@@ -122,12 +125,18 @@ def _not_text(value: Any, raw: str | None) -> tuple[str, str] | None:
     return f"must be text, not {type(value).__name__}", quote
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _iso_date(text: str) -> bool:
+    """YYYY-MM-DD and a real calendar date (not a week date such as 2026-W32-2)."""
+    if not _ISO_DATE.match(text.strip()):
+        return False
     try:
         dt.date.fromisoformat(text.strip())
     except ValueError:
         return False
-    return len(text.strip()) == 10
+    return True
 
 
 def _check_clauses(ctx: Context, record: Record, value: Any,

@@ -117,7 +117,8 @@ def _check_items(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
     for line, cells in rows:
         checked = cells[1:] if spec.each_item_skip_first_cell and len(cells) > 1 else cells
         if not any(pattern.search(c) for c in checked):
-            label = max(checked, key=len) if checked else ""
+            # The objective's name: the first checked cell that holds words.
+            label = next((c for c in cells if _LETTER.search(c)), cells[0] if cells else "")
             ctx.report(rule.id, record.path, line, problem="item_unmet",
                        item=label.strip("-*| ")[:60], **values)
 

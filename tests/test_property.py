@@ -1,0 +1,209 @@
+"""Property tests: whatever a file holds, the real validator returns findings, never a crash.
+
+Each example is written as a file into a scratch repository and checked by
+``smsdocs.validate.validate`` (the function `smsdocs check` runs), with the pack loaded once.
+
+Two known defects are kept out of the generated input here and pinned by strict xfail tests
+in tests/test_rules.py: characters YAML rejects (control characters) crash the run, and a
+self-referencing YAML alias can hang it. Line separators (U+0085, U+2028, U+2029) are also
+left out of the bound checks, as YAML counts them as line breaks (see test_rules.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+from smsdocs import config as config_mod
+from smsdocs import frontmatter
+from smsdocs.findings import Finding
+from smsdocs.validate import validate
+
+AS_OF = dt.date(2026, 11, 23)
+PACK = config_mod.Config(root=Path(".")).rule_pack()
+RULE_IDS = set(PACK.rules)
+RECORD = "records/r.md"
+
+# Characters PyYAML's reader refuses (YAML 1.1 'printable' is the complement).
+YAML_UNACCEPTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
+                               "\U00010000-\U0010ffff]")
+LINE_SEPARATORS = "\x85\u2028\u2029"
+
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("property")
+    (root / "records").mkdir()
+    return root
+
+
+def run(root: Path, content: bytes) -> list[Finding]:
+    (root / RECORD).write_bytes(content)
+    config = config_mod.load(root)
+    findings = validate(root, config, PACK, AS_OF).findings
+    assert isinstance(findings, list)
+    lines = content.count(b"\n") + 1
+    for finding in findings:
+        assert finding.rule in RULE_IDS
+        assert finding.rule != "check.crashed", finding
+        assert finding.file == RECORD
+        assert 1 <= finding.line <= lines, finding
+        assert finding.message, finding
+    return findings
+
+
+def front_matter_of(text: str) -> str | None:
+    match = frontmatter.YAML_RE.match(text)
+    return match.group(1) if match else None
+
+
+def known_defect(text: str) -> bool:
+    """Input that hits a defect pinned elsewhere (see the module docstring)."""
+    block = front_matter_of(text)
+    return block is not None and bool(YAML_UNACCEPTABLE.search(block) or "*" in block)
+
+
+# ---------------------------------------------------------------- arbitrary bytes
+
+
+@SETTINGS
+@given(st.binary(max_size=600), st.sampled_from([b"", b"---\n", b"---\nid: NC-1\n"]))
+@example(b"\xff", b"")
+@example(b"title: caf\xe9\n---\n", b"---\n")
+def test_arbitrary_bytes(repo: Path, data: bytes, prefix: bytes) -> None:
+    content = prefix + data
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        findings = run(repo, content)
+        bad_line = content.count(b"\n", 0, exc.start) + 1
+        assert [(f.rule, f.line) for f in findings] == [("frontmatter.encoding", bad_line)]
+        return
+    assume(not known_defect(text.replace("\r\n", "\n").replace("\r", "\n")))
+    findings = run(repo, content)
+    assert "frontmatter.encoding" not in {f.rule for f in findings}
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200),
+       st.binary(min_size=1, max_size=40), st.integers(min_value=0, max_value=400))
+def test_non_utf8_byte_is_reported_at_its_line(repo: Path, text: str, noise: bytes,
+                                               where: int) -> None:
+    good = ("---\nid: NC-001\ntype: nonconformity\ntitle: " + text.replace("\n", " ")
+            + "\n---\n# Body\n\nSome text.\n").encode("utf-8")
+    cut = min(where, len(good))
+    content = good[:cut] + b"\xff" + noise + good[cut:]  # 0xff is never UTF-8
+    first_bad = content.decode("utf-8", errors="replace").find("\ufffd")
+    assert first_bad >= 0
+    findings = run(repo, content)
+    assert len(findings) == 1 and findings[0].rule == "frontmatter.encoding"
+    expected = content.decode("utf-8", errors="replace")[:first_bad].count("\n") + 1
+    assert findings[0].line == expected
+
+
+# ---------------------------------------------------------------- YAML-ish front matter
+
+
+YAMLISH = st.text(alphabet=string.ascii_letters[:8] + string.digits[:4]
+                  + " \n\t:-[]{},&!|>#'\"%@`?.", max_size=160)
+# '*' (aliases) is left out: see the module docstring.
+
+
+@SETTINGS
+@given(YAMLISH, st.booleans())
+@example("title: [a\n", True)
+@example("- a\n- b\n", False)
+@example("date: 2025-13-01\n", True)
+@example("title: a: b\n", True)
+@example("\n", False)
+def test_yamlish_front_matter(repo: Path, block: str, as_record: bool) -> None:
+    head = "id: NC-001\ntype: nonconformity\n" if as_record else ""
+    text = f"---\n{head}{block}\n---\n# Nonconformity\n\nBody text for NC-001.\n"
+    assume(not known_defect(text))
+    findings = run(repo, text.encode("utf-8"))
+    rules = [(f.rule, f.line) for f in findings]
+    matched = front_matter_of(text)
+    if matched is None:
+        assert not any(rule == "frontmatter.invalid" for rule, _ in rules)
+        return
+    # MkDocs is the oracle: it renders the block as page text when this fails or is no mapping
+    try:
+        loaded = yaml.load(matched, frontmatter.SafeLoader)
+    except Exception:  # noqa: BLE001
+        loaded = ...
+    invalid = [line for rule, line in rules if rule == "frontmatter.invalid"]
+    if loaded is ... or (loaded is not None and not isinstance(loaded, dict)):
+        assert len(invalid) == 1
+        closing = 1 + matched.count("\n") + 1
+        assert 2 <= invalid[0] <= closing
+    elif isinstance(loaded, dict):
+        assert invalid == []
+    # loaded is None (empty or comment-only block): MkDocs shows it as text; smsdocs reports
+    # it only sometimes (test_empty_front_matter_block_agrees_with_mkdocs, xfail)
+
+
+# ---------------------------------------------------------------- dumped nested data
+
+
+SAFE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                           blacklist_characters=LINE_SEPARATORS),
+                    max_size=30)
+SCALARS = (st.none() | st.booleans() | st.integers(-10**6, 10**6)
+           | st.floats(allow_nan=False, width=32) | SAFE_TEXT
+           | st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 31))
+           | st.sampled_from(["9.3", "8.5.1", "11.2", "NC-001", "NC-777", "MR-ACT-9", "TBD",
+                              "2026-02-30", "31/12/2026", "done", "open", "no", "12:30"]))
+NESTED = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
+                      | st.dictionaries(SAFE_TEXT, inner, max_size=3), max_leaves=12)
+FIELD_NAMES = ["title", "owner", "status", "version", "date", "approved_on", "next_review",
+               "audience", "attendees", "chair", "auditor", "clauses", "source_clauses",
+               "actions", "approved_by", "raised_by", "provides", "last_reviewed", "standard"]
+ACTION_NAMES = ["id", "title", "owner", "target_date", "status", "success_criteria", "clauses",
+                "closed_on", "evidence"]
+ACTIONS = st.lists(st.fixed_dictionaries({}, optional={k: NESTED for k in ACTION_NAMES})
+                   | NESTED, max_size=3)
+FIELDS = st.fixed_dictionaries(
+    {}, optional={**{k: NESTED for k in FIELD_NAMES}, "actions": ACTIONS})
+TYPES = st.sampled_from([*sorted(PACK.types), "unknown-type"]) | NESTED
+IDS = st.sampled_from(["NC-001", "MR-2026-01", "PLAN-001", "nc 1"]) | NESTED
+
+
+@SETTINGS
+@given(FIELDS, st.dictionaries(SAFE_TEXT, NESTED, max_size=3), IDS, TYPES,
+       st.sampled_from(["", "## Objectives\n\nTBD\n", "## Audit results\n\nSee NC-002.\n",
+                        "#Scope\n", "```\n# code\n```\n",
+                        "## Status of actions from previous reviews\n\nMR-ACT-9 is done.\n",
+                        "## Roles\n\n| Role | Duty |\n| --- | --- |\n| CEO | chairs |\n"]))
+def test_dumped_front_matter(repo: Path, fields: dict[str, Any], extra: dict[str, Any],
+                             record_id: Any, record_type: Any, body: str) -> None:
+    data = {**extra, **fields, "id": record_id, "type": record_type}
+    dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    text = f"---\n{dumped}---\n# Record\n\n{body}"
+    assume(front_matter_of(text) == dumped)  # a value that ends the block early is not data
+    assume(not known_defect(text))
+    findings = run(repo, text.encode("utf-8"))
+    assert "frontmatter.invalid" not in {f.rule for f in findings}
+    assert frontmatter.split(text).data == yaml.load(dumped, frontmatter.SafeLoader)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                      blacklist_characters="*" + LINE_SEPARATORS),
+               max_size=80))
+@example("title: bell\x07\n")
+def test_any_text_in_front_matter(repo: Path, block: str) -> None:
+    text = f"---\nid: NC-001\ntype: nonconformity\n{block}\n---\n# Body\n"
+    findings = run(repo, text.encode("utf-8"))
+    if front_matter_of(text) is not None and YAML_UNACCEPTABLE.search(block):
+        assert "frontmatter.invalid" in {f.rule for f in findings}
