@@ -19,11 +19,10 @@ import yaml
 from markdown_it import MarkdownIt
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synth import generate  # noqa: E402
-
 from smsdocs import config as config_mod  # noqa: E402
 from smsdocs.frontmatter import YAML_RE  # noqa: E402
 from smsdocs.validate import validate  # noqa: E402
+from synth import generate  # noqa: E402
 
 
 def floor(root: Path) -> float:

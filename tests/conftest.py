@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from smsdocs import config as config_mod
 from smsdocs.findings import Finding
 from smsdocs.validate import validate
