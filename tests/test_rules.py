@@ -447,6 +447,8 @@ DOCS = [
         "Service requirements": ("requirements.services",)}),
     Doc("valid_records_register.md", "docs/records-register.md", {
         "Register of records": ("records-register.entries",)}),
+    Doc("valid_procedure.md", "docs/procedures/major-incident.md", {
+        "Steps": ("procedure.steps",)}),
 ]
 DOC = {d.fixture: d for d in DOCS}
 # The second review follows up the first one's decisions (review.previous-actions).

@@ -88,10 +88,18 @@ def compute(repo: Repository, pack: RulePack, justifications: dict[str, str] | N
     """Match every required item of the catalogue to the records that provide it."""
     by_key: dict[str, list[Provider]] = {}
     written_by_key: dict[str, bool] = {}
+    # Items that records of the repository evidence (a review's results, an audit report):
+    # a document may point at where they will be kept, but only a real record covers them.
+    evidenced = {k for t in pack.types.values() if t.kind == "record" for k in t.provides}
     for record in repo.records:
         if record.status == "retired":
             continue
+        rtype = pack.types.get(record.type)
+        is_record = rtype is not None and rtype.kind == "record"
+        unwritten_here = unwritten is not None and record.path in unwritten
         for key in provided_keys(record, pack):
+            if key in evidenced and not is_record and not unwritten_here:
+                continue
             by_key.setdefault(key, []).append(Provider(
                 id=record.id, title=record.title, path=record.path, type=record.type,
                 version=str(record.data.get("version") or ""),

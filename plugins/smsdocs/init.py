@@ -43,7 +43,12 @@ DOCUMENTS = [
     ("audit-programme", "docs/improvement/audit-programme.md", "Internal audit programme"),
     ("improvement-register", "docs/improvement/improvement-register.md", "Improvement register"),
 ]
-EXTRA_PROVIDES = {"docs/processes/major-incident-procedure.md": ["major-incident-procedure"]}
+EXTRA_PROVIDES = {
+    "docs/processes/major-incident-procedure.md": ["major-incident-procedure"],
+    "docs/sms/plan.md": ["other-party-scope-list"],
+    "docs/services/catalogue.md": ["customer-and-user-register"],
+    "docs/services/requirements.md": ["service-design"],
+}
 RECORD_FOLDERS = {
     "records/management-reviews": "Management review records (9.3). Create one with "
                                   "`smsdocs new management-review`.",
