@@ -81,6 +81,7 @@ class Body:
     code_lines: set[int]
     lines: list[str]
     first_line: int
+    ids: list[tuple[int, str]] | None = None  # id-shaped words in the prose, computed once
 
 
 def parse(body: str, first_line: int) -> Body:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +34,25 @@ Check = Callable[[Context, Repository, list[Page]], None]
 
 
 def validate(root: Path, config: Config, pack: RulePack | None = None,
-             as_of: dt.date | None = None, extra_checks: Sequence[Check] = ()) -> Result:
+             as_of: dt.date | None = None,
+             extra_checks: Sequence[Check] = ()) -> Result:
     """Run the whole check over one repository.
+
+    The cyclic garbage collector is paused meanwhile: validation builds one large graph
+    that lives until the end, which the collector would otherwise rescan again and again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate(root, config, pack, as_of, extra_checks)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate(root: Path, config: Config, pack: RulePack | None = None,
+             as_of: dt.date | None = None, extra_checks: Sequence[Check] = ()) -> Result:
+    """Load once, run every check, collect the findings.
 
     ``extra_checks`` run after the per-page checks with the same context (e.g. the
     document-control checks from git history that ``smsdocs check`` adds).

@@ -49,7 +49,7 @@
   }
   function init() {
     document.querySelectorAll("[data-smsdocs-register]").forEach(setupFilter);
-    document.querySelectorAll("table.smsdocs-sortable").forEach(setupSort);
+    document.querySelectorAll("table[data-smsdocs-sort]").forEach(setupSort);
   }
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(init);

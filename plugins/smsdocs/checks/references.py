@@ -51,19 +51,24 @@ def prose_ids(body: object) -> list[tuple[int, str]]:
     One regex pass over the prose joined by newlines (an id never spans a newline), then
     each match is placed back on its fragment's line by bisection.
     """
-    prose = getattr(body, "prose", None)
-    if not prose:
+    if body is None:
         return []
+    cached = getattr(body, "ids", None)
+    if cached is not None:
+        return cached
+    prose = body.prose  # type: ignore[attr-defined]
     joined = "\n".join(span.text for span in prose)
-    if "-" not in joined:
-        return []
-    starts: list[int] = []
-    offset = 0
-    for span in prose:
-        starts.append(offset)
-        offset += len(span.text) + 1
-    return [(prose[bisect_right(starts, m.start()) - 1].line, m.group(1))
-            for m in ID_TOKEN.finditer(joined)]
+    found: list[tuple[int, str]] = []
+    if "-" in joined:
+        starts: list[int] = []
+        offset = 0
+        for span in prose:
+            starts.append(offset)
+            offset += len(span.text) + 1
+        found = [(prose[bisect_right(starts, m.start()) - 1].line, m.group(1))
+                 for m in ID_TOKEN.finditer(joined)]
+    body.ids = found  # type: ignore[attr-defined]
+    return found
 
 
 def _check_token(ctx: Context, repo: Repository, families: set[str], path: str, line: int,

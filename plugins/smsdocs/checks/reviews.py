@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..context import Context
 from ..markdown import Section
-from ..model import Action, ManagementReview, Repository
+from ..model import ID_TOKEN, Action, ManagementReview, Repository, id_tokens
 from .references import prose_ids
 from .sections import matching_sections, normalize, placeholder_state
 
@@ -23,10 +23,23 @@ class ReviewChain:
 
     reviews: list[ManagementReview]
 
+    open_after: dict[str, list[Action]]  # review id -> decisions open at that review
+
     @classmethod
     def of(cls, repo: Repository) -> ReviewChain:
-        reviews = [r for r in repo.records if isinstance(r, ManagementReview) and r.date]
-        return cls(sorted(reviews, key=lambda r: (r.date, r.id)))
+        """The reviews in date order, with the decisions open at each, in one pass: an
+        action closed by a review's date stays closed for every later review."""
+        reviews = sorted((r for r in repo.records if isinstance(r, ManagementReview) and r.date),
+                         key=lambda r: (r.date, r.id))
+        open_after: dict[str, list[Action]] = {}
+        pending: list[Action] = []
+        for review in reviews:
+            assert review.date is not None
+            pending = [a for a in pending if not (
+                a.is_closed and (a.closed_on is None or a.closed_on <= review.date))]
+            pending.extend(review.actions)
+            open_after[review.id] = list(pending)
+        return cls(reviews, open_after)
 
     def previous(self, review: ManagementReview) -> ManagementReview | None:
         index = self.reviews.index(review)
@@ -34,30 +47,26 @@ class ReviewChain:
 
     def open_at(self, review: ManagementReview) -> list[Action]:
         """Decisions of this and earlier reviews still open on the review's date."""
-        assert review.date is not None
-        result: list[Action] = []
-        for earlier in self.reviews:
-            if earlier.date is None or earlier.date > review.date:
-                break
-            for action in earlier.actions:
-                closed = action.closed_on
-                if action.is_closed and earlier is not review and (
-                        closed is None or closed <= review.date):
-                    continue
-                result.append(action)
-        return result
+        return self.open_after.get(review.id, [])
+
+
+def _active(ctx: Context, rule_id: str) -> bool:
+    return rule_id in ctx.pack.rules and rule_id not in ctx.pack.disabled
 
 
 def check(ctx: Context, repo: Repository) -> None:
     """Run the follow-up and discussion-loop rules over every review."""
-    if FOLLOW_UP_RULE not in ctx.pack.rules and LOOP_RULE not in ctx.pack.rules:
+    follow, loop = _active(ctx, FOLLOW_UP_RULE), _active(ctx, LOOP_RULE)
+    if not (follow or loop):
         return
     chain = ReviewChain.of(repo)
+    previous: ManagementReview | None = None
     for review in chain.reviews:
-        previous = chain.previous(review)
-        _follow_up(ctx, chain, review, previous)
-        if previous is not None:
+        if follow:
+            _follow_up(ctx, chain, review, previous)
+        if loop and previous is not None:
             _discussion_loop(ctx, repo, review, previous)
+        previous = review
 
 
 def previous_actions_section(ctx: Context, review: ManagementReview) -> list[Section]:
@@ -90,10 +99,16 @@ def _follow_up(ctx: Context, chain: ReviewChain, review: ManagementReview,
                            "no previous actions to follow up.")
         return
     words = [normalize(w) for w in rule.extra.get("status_words", [])]
+    mentioned: dict[str, list[tuple[int, str]]] = {}
+    for ln, line in text_lines:  # one id scan per line; each action is then a look-up
+        for token in set(id_tokens(line)):
+            mentioned.setdefault(token, []).append((ln, line))
     for action in chain.open_at(previous):
         if action.record is review:
             continue
-        mentions = [(ln, line) for ln, line in text_lines if _mentions(line, action.id)]
+        mentions = mentioned.get(action.id) or (
+            [] if ID_TOKEN.fullmatch(action.id) else  # ids like CA-01A: search directly
+            [(ln, line) for ln, line in text_lines if _mentions(line, action.id)])
         if not mentions:
             ctx.report(FOLLOW_UP_RULE, review.path, anchor,
                        detail=f"{action.id} was open at the previous review ({previous.id}) "

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +157,10 @@ class Handbook:
         return tags
 
     # ------------------------------------------------------------------ rendering
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        return self.graph.counts()
+
     def _context(self, here: str) -> dict[str, Any]:
         graph = self.graph
 
@@ -167,8 +172,13 @@ class Handbook:
             label = f"{record.id} — {record.title}" if record else path
             return self.href(graph.page_src(path), here), label
 
-        return {"graph": graph, "g": graph, "as_of": graph.as_of, "url": url,
-                "page_link": page_link, "here": here, "counts": graph.counts(),
+        def ids(value: object) -> Markup:
+            """Escape a front-matter value and link the known ids in it."""
+            text = str(escape(_text(value)))
+            return Markup(self.link_ids(text, here) if "-" in text else text)
+
+        return {"graph": graph, "g": graph, "ids": ids, "as_of": graph.as_of, "url": url,
+                "page_link": page_link, "here": here, "counts": self.counts,
                 "links": {"actions": url(ACTION_REGISTER), "clauses": url(CLAUSE_INDEX),
                           "documents": url(DOCUMENT_REGISTER),
                           "records": url(RECORD_REGISTER), "findings": url(FINDINGS_PAGE)},
@@ -203,8 +213,7 @@ class Handbook:
         else:
             ctx.update(self._register(page.key))
             name = f"{page.key}.html"
-        html = self.env.get_template(name).render(ctx)
-        return self.link_ids(html, src)
+        return self.env.get_template(name).render(ctx)
 
     def _register(self, key: str) -> dict[str, Any]:
         g = self.graph
