@@ -41,14 +41,7 @@ SEARCH = "  - search:\n      separator: '[\\s,:!=\\[\\]()\"/]+|\\.(?!\\d)'\n"
 REGISTERS = [ACTION_REGISTER, CLAUSE_INDEX, DOCUMENT_REGISTER, RECORD_REGISTER, FINDINGS_PAGE]
 
 
-# The synthetic reviews never follow up the actions of earlier reviews, so the core's
-# review.previous-actions rule reports every open earlier action in every later review:
-# about N^2/8 findings (125,000 at N=1,000), an artefact of the data, not of the site.
-SMSDOCS_YML = "rules:\n  review.previous-actions:\n    enabled: false\n"
-
-
 def with_plugin(root: Path) -> Path:
-    (root / "smsdocs.yml").write_text(SMSDOCS_YML, encoding="utf-8")
     (root / "mkdocs.yml").write_text(
         f"site_name: Bench\n{THEME}plugins:\n{SEARCH}  - smsdocs:\n      as_of: {AS_OF}\n",
         encoding="utf-8")

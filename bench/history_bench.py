@@ -25,18 +25,13 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
 from smsdocs.history import RepositoryHistory
+from synth import REVIEW_SECTIONS  # noqa: E402
 
 START = dt.datetime(2023, 1, 2, 9, 0, tzinfo=dt.UTC)
 PARAGRAPH = ("The service desk handled {n} requests this period; first-contact resolution "
              "was {p}% against a target of 70%. Trend data is in the KPI workbook.\n")
-REVIEW_SECTIONS = [
-    "Status of actions from previous reviews", "Changes in external and internal issues",
-    "Nonconformities and corrective actions", "Monitoring and measurement results",
-    "Audit results", "Opportunities for improvement", "Customer feedback", "Policies",
-    "Objectives", "Service performance", "Performance of other parties", "Resources",
-    "Risks and opportunities",
-]
 
 
 class Doc:

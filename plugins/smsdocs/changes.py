@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .findings import Finding, Severity
-from .history import GitError, GitRepo, RepositoryHistory
+from .history import GitError, GitRepo, RepositoryHistory, raw_changes
 from .model import ACTION_DONE, Repository, as_date, as_text
 from .rulepack import PackError, RulePack
 
@@ -55,22 +55,10 @@ def changed_files(repo: GitRepo, ref: str, paths: list[str], config_file: str = 
                                        ["smsdocs.yml", "smsdocs.yaml"])]
     raw = repo.run("diff", "--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff",
                    base, "--", *watched)
-    tokens = raw.decode("utf-8", "replace").split("\0")
-    position = 0
-    while position < len(tokens):
-        meta = tokens[position].strip()
-        position += 1
-        if not meta.startswith(":"):
-            continue
-        parts = meta.split()
-        status, old_blob = parts[-1][0], parts[2]
-        if status in "RC":
-            old, new = tokens[position], tokens[position + 1]
-            position += 2
-        else:
-            old = new = tokens[position]
-            position += 1
-        now, before = repo.from_top(new), repo.from_top(old)
+    for change in raw_changes(raw.decode("utf-8", "replace").split("\0")):
+        status, old_blob = change.status[0], change.old_blob
+        now = repo.from_top(change.path)
+        before = repo.from_top(change.old_path or change.path)
         if now is None:
             continue
         if not now.endswith(".md"):  # images, assets, the configuration

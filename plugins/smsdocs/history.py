@@ -175,6 +175,36 @@ class BlobReader:
             self._proc = None
 
 
+@dataclass(frozen=True, slots=True)
+class RawChange:
+    """One entry of `git log --raw -z` or `git diff --raw -z` output."""
+
+    status: str  # A, M, D, R100, C75, ...
+    old_blob: str
+    new_blob: str
+    path: str  # path as git prints it (relative to the top of the work tree)
+    old_path: str  # the path before a rename or copy; "" otherwise
+
+
+def raw_changes(tokens: Sequence[str]) -> Iterable[RawChange]:
+    """Parse the NUL-separated fields of --raw -z output: ':meta' then one or two paths."""
+    position = 0
+    while position < len(tokens):
+        meta = tokens[position].strip()
+        position += 1
+        if not meta.startswith(":"):
+            continue
+        parts = meta.split()
+        if parts[-1][0] in "RC":
+            old, new = tokens[position], tokens[position + 1]
+            position += 2
+        else:
+            old, new = "", tokens[position]
+            position += 1
+        yield RawChange(status=parts[-1], old_blob=parts[2], new_blob=parts[3], path=new,
+                        old_path=old)
+
+
 def decode(data: bytes) -> str:
     """File bytes as the loader reads them: UTF-8 (BOM dropped), newlines normalised."""
     text = data.decode("utf-8-sig", "replace")
@@ -383,27 +413,13 @@ class RepositoryHistory:
                             committed=dt.datetime.fromisoformat(fields[4]),
                             subject=fields[5], index=len(self.commits))
             self.commits.append(commit)
-            tokens = rest.split("\0")
-            position = 0
-            while position < len(tokens):
-                meta = tokens[position].strip()
-                position += 1
-                if not meta.startswith(":"):
-                    continue
-                parts = meta.split()
-                status, blob = parts[-1], parts[3]
-                if status[0] in "RC":
-                    old, new = tokens[position], tokens[position + 1]
-                    position += 2
-                else:
-                    old, new = "", tokens[position]
-                    position += 1
-                path = self.repo.from_top(new)
+            for change in raw_changes(rest.split("\0")):
+                path = self.repo.from_top(change.path)
                 if path is None:
                     continue
-                old_rel = self.repo.from_top(old) if old else ""
+                old_rel = self.repo.from_top(change.old_path) if change.old_path else ""
                 self._changes.setdefault(path, []).append(FileChange(
-                    commit=commit, path=path, status=status[0], blob=blob,
+                    commit=commit, path=path, status=change.status[0], blob=change.new_blob,
                     old_path=old_rel or ""))
 
     # -------------------------------------------------------------- files
