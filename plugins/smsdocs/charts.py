@@ -54,7 +54,10 @@ def _axes(low: float, high: float, labels: list[str]) -> list[str]:
                    f"{value:.4g}</text>")
     for index, label in enumerate(labels):
         x = _x(index, len(labels))
-        out.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
+        # Edge labels are anchored inwards so that they are never clipped by the frame.
+        anchor = "start" if index == 0 and len(labels) > 1 else (
+            "end" if index == len(labels) - 1 and len(labels) > 1 else "middle")
+        out.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 16}" text-anchor="{anchor}" '
                    f'stroke="none">{escape(label)}</text>')
     return out
 

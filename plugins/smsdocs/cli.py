@@ -94,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("root", nargs="?", default=".")
     rules.add_argument("--profile", choices=("2018", "2011"))
     rules.add_argument("--config", type=Path)
+    evidence = commands.add_parser(
+        "pack", help="the auditor evidence pack: site, sms.json, coverage and a manifest")
+    evidence.add_argument("root", nargs="?", default=".", help="repository root (default: .)")
+    evidence.add_argument("--out", type=Path, metavar="FILE",
+                          help="zip to write (default: ROOT/evidence-pack.zip)")
+    evidence.add_argument("--verify", type=Path, metavar="FILE",
+                          help="check a pack against its manifest (exit 1 when it differs)")
+    evidence.add_argument("--mkdocs-config", default="mkdocs.auditor.yml", metavar="FILE",
+                          help="MkDocs config of the auditor site, relative to ROOT "
+                               "(default: mkdocs.auditor.yml)")
     return parser
 
 
@@ -116,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _init(args)
         if args.command in ("review", "export", "import"):
             return _review_tools(args)
+        if args.command == "pack":
+            from .evidence_pack import run as run_pack
+
+            return run_pack(args)
         return _rules(args)
     except PackError as exc:
         print(f"smsdocs: configuration error: {exc}", file=sys.stderr)

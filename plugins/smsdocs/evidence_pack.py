@@ -37,16 +37,22 @@ class Verification:
 
 
 def source_commit(root: Path) -> tuple[str, int | None]:
-    """The commit the sources are at ('unknown' outside git) and its commit time."""
+    """The commit the sources are at (``-dirty`` with uncommitted changes, ``unknown``
+    outside git; the same text the site's pages carry) and its commit time."""
+    from .handbook.provenance import UNKNOWN, commit_time
+    from .handbook.provenance import source_commit as commit_of
+
+    commit = commit_of(root, _source_paths(root))
+    return commit, (commit_time(root) if commit != UNKNOWN else None)
+
+
+def _source_paths(root: Path) -> list[str]:
+    from . import config as config_mod
+
     try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%H %ct"],
-                             capture_output=True, text=True, check=True).stdout.split()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--",
-                                "docs", "records", "mkdocs.yml", "mkdocs.auditor.yml"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-        return (out[0] + ("-dirty" if dirty else ""), int(out[1]))
-    except (subprocess.CalledProcessError, FileNotFoundError, IndexError, ValueError):
-        return "unknown", None
+        return list(config_mod.load(root).paths)
+    except Exception:  # noqa: BLE001 - a broken config fails the build, not the commit
+        return ["docs", "records"]
 
 
 def epoch(root: Path) -> int:
@@ -138,3 +144,56 @@ def verify(pack: Path) -> Verification:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         return Verification(False, [f"cannot read the pack: {exc}"], 0, "unknown")
     return Verification(not problems, problems, len(listed), str(manifest.get("source_commit")))
+
+
+def auditor_coverage(root: Path) -> tuple[str, str]:
+    """The coverage report (JSON, Markdown) as the auditor edition sees it: providers marked
+    ``audience: internal`` are left out and only counted (``withheld_providers``)."""
+    from . import config as config_mod
+    from .coverage_report import render
+    from .handbook import audience
+    from .validate import validate
+
+    config = config_mod.load(root)
+    full = validate(root, config, config.rule_pack())
+    shown = audience.filter_result(full, audience.exclusion(full), config.justifications)
+    hidden = audience.withheld(full.coverage, shown.coverage)
+    data = json.loads(render(shown.coverage, "json"))
+    for item in data["items"]:
+        item["withheld_providers"] = hidden.get((item["clause"], item["key"]), 0)
+    data["edition"] = "auditor"
+    text = render(shown.coverage, "markdown")
+    if hidden:
+        text += ("\n\nItems also or only provided by documents or records not in the auditor "
+                 "edition (count only): " + ", ".join(
+                     f"{clause} {key} ({n})" for (clause, key), n in sorted(hidden.items())) + ".")
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n", text + "\n"
+
+
+def run(args: object) -> int:
+    """`smsdocs pack [ROOT] [--out FILE]` and `smsdocs pack --verify FILE` (exit 0 ok,
+    1 mismatch or failed build, 2 usage)."""
+    if getattr(args, "verify", None):
+        result = verify(Path(args.verify))
+        for problem in result.problems:
+            print(f"smsdocs: {problem}", file=sys.stderr)
+        if result.ok:
+            print(f"{args.verify}: ok, {result.files} file(s) match the manifest "
+                  f"(source commit {result.commit})")
+            return 0
+        print(f"{args.verify}: {len(result.problems)} problem(s)", file=sys.stderr)
+        return 1
+    root = Path(args.root).resolve()
+    if not root.is_dir():
+        print(f"smsdocs: not a folder: {args.root}", file=sys.stderr)
+        return 2
+    out = Path(args.out).resolve() if args.out else root / "evidence-pack.zip"
+    try:
+        coverage_json, coverage_md = auditor_coverage(root)
+        manifest = make(root, out, coverage_json, coverage_md, args.mkdocs_config)
+    except PackError as exc:
+        print(f"smsdocs: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}: {len(manifest['files'])} file(s), source commit "
+          f"{manifest['source_commit']}")
+    return 0

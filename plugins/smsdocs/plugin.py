@@ -14,9 +14,11 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from . import __version__
 from . import config as core_config
+from .edition import Edition
 from .findings import Severity
 from .handbook import Handbook
 from .handbook.graph import SMS_JSON
+from .handbook.history_view import open_history
 from .handbook.layout import ASSET_FILES, Layout, resolve_as_of
 from .rulepack import PackError
 from .validate import validate
@@ -30,6 +32,11 @@ class SmsdocsConfig(base.Config):
     records_dir = c.Type(str, default="records")
     as_of = c.Optional(c.Type((str, dt.date)))
     fail_on = c.Choice(("error", "warning"), default="error")
+    # editions (edition.py): the auditor edition leaves out `audience: internal` content
+    audience = c.Choice(("internal", "auditor"), default="internal")
+    internal_fields = c.ListOfItems(c.Type(str), default=[])
+    internal_hosts = c.ListOfItems(c.Type(str), default=[])
+    provenance = c.Optional(c.Type(bool))
 
 
 class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
@@ -51,7 +58,10 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         except (PackError, ValueError) as exc:
             raise PluginError(f"smsdocs: {exc}") from exc
         config.extra_css.append("assets/smsdocs/smsdocs.css")
+        config.extra_css.append("assets/smsdocs/smsdocs-print.css")
         config.extra_javascript.append("assets/smsdocs/smsdocs.js")
+        self.edition = Edition(self.config, self.layout)
+        self.edition.configure(config)
         self.tags = any(name in config.plugins for name in ("tags", "material/tags"))
         return config
 
@@ -67,18 +77,27 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
                 files.append(File(path, str(self.layout.root), config.site_dir,
                                   config.use_directory_urls,
                                   inclusion=InclusionLevel.NOT_IN_NAV))
-        self.handbook = hb = Handbook(result, self.layout.src_of, tags_page=self.tags)
+        if self.handbook is not None:
+            self.handbook.close()  # the previous build's (mkdocs serve)
+        result = self.edition.filter(result, files, config, self.core.justifications)
+        history = open_history(self.layout.root, self.layout.folders())  # one read per build
+        self.handbook = hb = Handbook(result, self.layout.src_of, tags_page=self.tags,
+                                      history=history, auditor=self.edition.auditor)
         for page in hb.pages:
             if files.get_file_from_path(page.src) is not None:
                 log.warning(f"{page.src} exists in docs/; the generated page is not added")
                 continue
-            inclusion = (InclusionLevel.UNDEFINED if page.kind == "register"
-                         else InclusionLevel.NOT_IN_NAV)
+            # reports (progress, rules, input pack, KPIs) join a generated nav; an explicit
+            # nav lists them if it wants them (they link each other and the registers)
+            in_nav = page.kind == "register" or (page.kind == "report" and not config.nav)
+            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=hb.stub_markdown(page),
                                         inclusion=inclusion))
         for src, path in ASSET_FILES.items():
             files.append(File.generated(config, src, abs_src_path=str(path)))
+        self.edition.add_files(files, config, hb)
         hb.set_urls({f.src_uri: f.url for f in files})
+        self.edition.urls_known(files, config)
         files.append(File.generated(config, SMS_JSON,
                                     content=hb.sms_json(f"smsdocs {__version__}")))
         return files
@@ -89,6 +108,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         title = self.handbook.title(src) if self.handbook else None
         if title is not None:
             page.meta["title"] = title
+        self.edition.page_markdown(page)
         tags = self.handbook.tags(src) if self.handbook and self.tags else []
         if tags:
             page.meta["tags"] = list(dict.fromkeys([*(page.meta.get("tags") or []), *tags]))
@@ -99,7 +119,15 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
             return html
         src = page.file.src_uri
         rendered = self.handbook.render_page(src)
-        return rendered if rendered is not None else self.handbook.decorate(src, html)
+        html = rendered if rendered is not None else self.handbook.decorate(src, html)
+        return self.edition.page_content(html, page, self.handbook)
+
+    def on_post_page(self, output, page, config):  # noqa: ANN001, ANN201
+        return self.edition.post_page(output)
+
+    def on_post_build(self, config):  # noqa: ANN001, ANN201
+        if self.handbook is not None:
+            self.handbook.close()  # ends the git process the page history read through
 
     def on_serve(self, server, config, builder):  # noqa: ANN001, ANN201
         if self.layout.records_dir.is_dir():

@@ -43,7 +43,7 @@ def data(handbook: Handbook, generator: str) -> dict[str, Any]:
     for record in g.records:
         src = g.record_src[record.id]
         rtype = g.result.pack.types.get(record.type)
-        clauses = [c.strip() for c in record.clauses if c.strip() in g.clauses]
+        clauses = [c for c in g.record_clauses(record) if c in g.clauses]  # 2011: mapped
         clauses += [c for c in (rtype.clauses if rtype else []) if c in g.clauses
                     and c not in clauses]
         records.append({

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..checks.references import prose_ids
+from ..coverage import Item
 from ..findings import Finding, Severity
 from ..model import Action, Record, id_tokens
 from ..rulepack import Clause
@@ -62,6 +63,8 @@ class ClauseNode:
     records: list[Record] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    coverage: list[Item] = field(default_factory=list)  # required items and their providers
+    numbers_2011: dict[str, list[str]] = field(default_factory=dict)  # record id -> 2011 nos.
 
     @property
     def label(self) -> str:
@@ -121,6 +124,11 @@ class Graph:
 
     def page_src(self, path: str) -> str | None:
         return self.src_of_path.get(path)
+
+    def record_clauses(self, record: Record) -> list[str]:
+        """A record's own clauses as 2018 numbers (2011 numbers through the crosswalk)."""
+        return [c.strip() for c in record.clauses_2018(self.result.pack.crosswalk_2011)
+                if c.strip()]
 
     def rule_clause(self, finding: Finding) -> str:
         rule = self.result.pack.rules.get(finding.rule)
@@ -187,15 +195,24 @@ def _index_clauses(graph: Graph) -> None:
     for number, clause in catalogue.items():
         graph.clauses[number] = ClauseNode(number=number, title=clause.title, asks=clause.asks,
                                            requires=list(clause.requires), parent=clause.parent)
+    crosswalk = pack.crosswalk_2011
     for record in graph.records:
         rtype = pack.types.get(record.type)
-        numbers = dict.fromkeys([c.strip() for c in record.clauses]
+        numbers = dict.fromkeys(graph.record_clauses(record)
                                 + list(rtype.clauses if rtype else []))
         for number in numbers:
             if not number or (catalogue and number not in catalogue):
                 continue  # ref.clause-unknown reports it; no page for a clause that is not one
             node = _clause_node(graph, number)
             (node.documents if graph.kind(record) == "document" else node.records).append(record)
+            if record.is_2011:
+                origin = [c.strip() for c in record.clauses
+                          if number in crosswalk.get(c.strip(), [])]
+                if origin:
+                    node.numbers_2011[record.id] = origin
+    for item in graph.result.coverage.items:
+        if item.clause in graph.clauses:
+            graph.clauses[item.clause].coverage.append(item)
     for action in graph.actions:
         for number in dict.fromkeys(c.strip() for c in action.clauses):
             if number and (not catalogue or number in catalogue):

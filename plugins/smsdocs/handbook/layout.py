@@ -9,7 +9,8 @@ from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ASSET_FILES = {"assets/smsdocs/smsdocs.css": ASSETS / "smsdocs.css",
-               "assets/smsdocs/smsdocs.js": ASSETS / "smsdocs.js"}
+               "assets/smsdocs/smsdocs.js": ASSETS / "smsdocs.js",
+               "assets/smsdocs/smsdocs-print.css": ASSETS / "smsdocs-print.css"}
 
 
 @dataclass(frozen=True)

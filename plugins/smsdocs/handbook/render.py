@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..findings import Finding
+from ..history import RepositoryHistory
 from ..model import Action, Record, as_text, id_tokens
 from ..validate import Result
 from . import export
@@ -35,6 +36,7 @@ from .graph import (
     relative_url,
 )
 from .links import autolink, insert_after_h1
+from .pages import PAGE_SRC, Extensions
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CARD_FIELDS = ("id", "type", "owner", "status", "version", "approved_by", "approved_on",
@@ -50,7 +52,7 @@ class GeneratedPage:
 
     src: str
     title: str
-    kind: str  # action, clause, register
+    kind: str  # action, clause, register, report (pages.py)
     key: str = ""
 
 
@@ -78,9 +80,13 @@ class Handbook:
     """Everything the site shows about the SMS, computed once per build."""
 
     def __init__(self, result: Result, src_of: Callable[[str], str | None],
-                 tags_page: bool = False) -> None:
+                 tags_page: bool = False, history: RepositoryHistory | None = None,
+                 auditor: bool = False) -> None:
         self.graph: Graph = build(result, src_of)
         self.env = environment()
+        # The auditor edition shows no findings and no commit subjects (which may mention
+        # internal matters); templates test this flag.
+        self.env.globals["auditor"] = auditor
         self.urls: dict[str, str] = {}
         self.tags_page = tags_page
         self._pages: dict[str, GeneratedPage] = {}
@@ -89,6 +95,7 @@ class Handbook:
         for node in self.graph.clauses.values():
             if node.parent:
                 self._children.setdefault(str(node.parent), []).append(node)
+        self.extensions = Extensions(self, history)  # more pages, git history (pages.py)
         for page in self._generated():
             self._pages[page.src] = page
 
@@ -102,6 +109,8 @@ class Handbook:
                  GeneratedPage(FINDINGS_PAGE, "Findings", "register", "findings")]
         if self.tags_page:
             pages.append(GeneratedPage(TAGS_PAGE, "Tags", "register", "tags"))
+        pages += [GeneratedPage(src, title, "report", key)
+                  for src, title, key in self.extensions.pages()]
         pages += [GeneratedPage(g.action_src[a.id], f"{a.id} — {a.title}".rstrip(" —"),
                                 "action", a.id) for a in g.actions]
         pages += [GeneratedPage(node.src, node.label, "clause", node.number)
@@ -153,7 +162,7 @@ class Handbook:
         if record is None:
             return []
         tags = [record.type] if record.type else []
-        tags += [f"Clause {c.strip()}" for c in record.clauses if c.strip()]
+        tags += [f"Clause {c}" for c in self.graph.record_clauses(record)]  # 2011: mapped
         return tags
 
     # ------------------------------------------------------------------ rendering
@@ -182,6 +191,7 @@ class Handbook:
                 "links": {"actions": url(ACTION_REGISTER), "clauses": url(CLAUSE_INDEX),
                           "documents": url(DOCUMENT_REGISTER),
                           "records": url(RECORD_REGISTER), "findings": url(FINDINGS_PAGE)},
+                "reports": {key: url(src) for key, src in PAGE_SRC.items()},  # pages.py
                 "evidence": self._evidence}
 
     def _evidence(self, item: str, here: str) -> Markup:
@@ -213,7 +223,10 @@ class Handbook:
         else:
             ctx.update(self._register(page.key))
             name = f"{page.key}.html"
-        return self.env.get_template(name).render(ctx)
+        html = self.env.get_template(name).render(ctx)
+        if page.kind == "action":
+            html += self.extensions.action_footer(page.key, src)
+        return html
 
     def _register(self, key: str) -> dict[str, Any]:
         g = self.graph
@@ -225,7 +238,7 @@ class Handbook:
             return {"records": [r for r in g.records if g.kind(r) != "document"]}
         if key == "findings":
             return {"by_file": sorted(g.findings_by_file.items())}
-        return {}
+        return self.extensions.context(key) or {}
 
     def _action_order(self, action: Action) -> tuple[int, int, str, str]:
         days = action.overdue_days(self.graph.as_of)
@@ -251,6 +264,7 @@ class Handbook:
         card = self.card(src)
         if card:
             html = insert_after_h1(html, card)
+        html += self.extensions.record_footer(src)
         return self.link_ids(html, src)
 
     def link_ids(self, html: str, here: str) -> str:
@@ -266,6 +280,10 @@ class Handbook:
 
     def sms_json(self, generator: str) -> str:
         return export.sms_json(self, generator)
+
+    def close(self) -> None:
+        """End the git process the page history reads through (if any)."""
+        self.extensions.close()
 
 
 def _extra(data: dict[str, Any], known: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -1,0 +1,198 @@
+"""Editions of the site for an audience: the auditor edition leaves internal content out.
+
+Everything excluded is removed at the source (the validation result the handbook is built
+from), so no register, clause page, backlink, tag, evidence row or sms.json entry can name
+it; what is left is a pass over each page's HTML that unlinks and marks links and ids that
+point at excluded content, and drops HTML comments. No MkDocs import.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import escape
+
+from .. import coverage as coverage_mod
+from ..coverage import Coverage
+from ..model import Repository, as_text
+from ..validate import Result
+from .links import autolink
+
+AUDIENCES = ("internal", "auditor")
+INTERNAL = "internal"
+NOT_IN_EDITION = "not in the auditor edition"
+_SENTINEL = "smsdocs-excluded:"
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SCRIPT = re.compile(r"(<script\b.*?</script\s*>)", re.DOTALL | re.IGNORECASE)
+_ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.DOTALL | re.IGNORECASE)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def is_internal(data: object) -> bool:
+    """Whether a front-matter mapping marks its file ``audience: internal``."""
+    return isinstance(data, dict) and as_text(data.get("audience")).strip() == INTERNAL
+
+
+@dataclass
+class Exclusion:
+    """What the auditor edition leaves out: files (repository paths), ids, fields."""
+
+    paths: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)  # records and the actions they raised
+    fields: tuple[str, ...] = ()
+
+
+def exclusion(result: Result, internal_fields: Iterable[str] = ()) -> Exclusion:
+    """Every file marked ``audience: internal`` (records and ordinary pages), with the ids
+    of those records and their actions."""
+    out = Exclusion(fields=tuple(str(f) for f in internal_fields))
+    for page in result.pages:
+        if is_internal(page.front.data):
+            out.paths.add(page.path)
+    for record in result.repo.records:
+        if record.path in out.paths:
+            if record.id:
+                out.ids.add(record.id)
+            out.ids.update(a.id for a in record.actions if a.id)
+    # an id is public while any public record or action still carries it (a duplicate)
+    public = {r.id for r in result.repo.records if r.path not in out.paths}
+    public |= {a.id for r in result.repo.records if r.path not in out.paths for a in r.actions}
+    out.ids -= public
+    return out
+
+
+def _strip_fields(data: dict, names: tuple[str, ...]) -> dict:
+    return {k: v for k, v in data.items() if k not in names}
+
+
+def filter_result(result: Result, excluded: Exclusion,
+                  justifications: dict[str, str] | None = None) -> Result:
+    """The validation result as the auditor edition sees it: no excluded file, record or
+    action, no internal field, no findings (they are the internal quality report), and the
+    coverage recomputed from what is left. The original result is not changed."""
+    names = excluded.fields
+    unwritten = {f.file for f in result.findings if f.rule == "content.placeholder"}
+    repo = Repository(root=result.repo.root)
+    repo.files = [p for p in result.repo.files if p not in excluded.paths]
+    repo.pages = [p for p in result.repo.pages if p not in excluded.paths]
+    records = {}
+    for record in result.repo.records:
+        if record.path in excluded.paths:
+            continue
+        data = _strip_fields(record.data, names)
+        if isinstance(data.get("actions"), list):
+            data["actions"] = [_strip_fields(a, names) if isinstance(a, dict) else a
+                               for a in data["actions"]]
+        raw = {k: v for k, v in record.front.raw.items() if not set(k) & set(names)}
+        front = replace(record.front, data=data, raw=raw)
+        clone = replace(record, front=front, actions=[])
+        clone.actions = [replace(a, record=clone, data=_strip_fields(a.data, names))
+                         for a in record.actions]
+        records[id(record)] = clone
+        repo.records.append(clone)
+    for identifier, record in result.repo.by_id.items():
+        if id(record) in records:
+            repo.by_id[identifier] = records[id(record)]
+    for identifier, action in result.repo.actions.items():
+        clone = records.get(id(action.record))
+        if clone is not None:
+            repo.actions[identifier] = next(a for a in clone.actions if a.index == action.index)
+    pages = []
+    for page in result.pages:
+        if page.path in excluded.paths:
+            continue
+        pages.append(replace(page, record=records.get(id(page.record))) if page.record
+                     else page)
+    coverage = coverage_mod.compute(repo, result.pack, justifications, unwritten)
+    return Result(repo=repo, pages=pages, findings=[], pack=result.pack, as_of=result.as_of,
+                  coverage=coverage)
+
+
+def withheld(full: Coverage, shown: Coverage) -> dict[tuple[str, str], int]:
+    """(clause, item key) -> how many excluded documents or records provide an item that the
+    edition shows (count only: their ids and titles stay out)."""
+    out: dict[tuple[str, str], int] = {}
+    visible = {(i.clause, i.key): {p.path for p in i.providers} for i in shown.items}
+    for item in full.items:
+        hidden = [p for p in item.providers
+                  if p.path not in visible.get((item.clause, item.key), set())]
+        if hidden:
+            out[(item.clause, item.key)] = len(hidden)
+    return out
+
+
+def strip_comments(html: str) -> str:
+    """Drop HTML comments (outside scripts, where ``<!--`` may be code)."""
+    parts = _SCRIPT.split(html)
+    return "".join(part if i % 2 else _COMMENT.sub("", part) for i, part in enumerate(parts))
+
+
+def _marked(inner: str) -> str:
+    return (f'<span class="smsdocs-excluded" title="{NOT_IN_EDITION}">{inner} '
+            f'<em class="smsdocs-excluded-note">({NOT_IN_EDITION})</em></span>')
+
+
+@dataclass
+class Cleaner:
+    """Rewrites a page of the auditor edition: links to excluded pages or to the repository
+    host become marked text, excluded ids in prose are marked, comments are dropped."""
+
+    excluded_urls: set[str]  # site URLs of excluded pages (as MkDocs makes them)
+    excluded_ids: set[str]
+    hosts: set[str] = field(default_factory=set)  # repository hosts, lower case
+
+    def _target(self, href: str, here: str) -> str | None:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc:
+            return None
+        path = unquote(parts.path)
+        if not path:
+            return None
+        base = here if here.endswith("/") else posixpath.dirname(here) + "/"
+        joined = posixpath.normpath(posixpath.join("/" + base.lstrip("/"), path)).lstrip("/")
+        if path.endswith("/") and joined:
+            joined += "/"
+        return joined
+
+    def _excluded_link(self, href: str, here: str) -> bool:
+        host = (urlsplit(href).hostname or "").lower()
+        if host and any(host == h or host.endswith("." + h) for h in self.hosts):
+            return True
+        target = self._target(href, here)
+        if target is None:
+            return False
+        candidates = {target, target.rstrip("/") + "/", target.removesuffix("index.html")}
+        return bool(candidates & self.excluded_urls)
+
+    def clean(self, html: str, here: str) -> str:
+        """The page's HTML (``here``: its site URL) as the auditor edition shows it."""
+        html = strip_comments(html)
+
+        def anchor(match: re.Match[str]) -> str:
+            found = _HREF.search(match.group(1))
+            href = (found.group(1) if found.group(1) is not None else found.group(2)) \
+                if found else None
+            if href and self._excluded_link(href, here):
+                return _marked(match.group(2))
+            return match.group(0)
+
+        html = _ANCHOR.sub(anchor, html)
+        if self.excluded_ids:
+            html = autolink(html, lambda i: _SENTINEL if i in self.excluded_ids else None)
+            html = re.sub(rf'<a class="smsdocs-id" href="{_SENTINEL}">([^<]*)</a>',
+                          lambda m: _marked(str(escape(m.group(1)))), html)
+        return html
+
+
+def repository_hosts(repo_url: str | None, extra: Iterable[str] = ()) -> set[str]:
+    """Hosts whose links the auditor edition drops: the repository's and any configured."""
+    hosts = {h.strip().lower() for h in extra if h and h.strip()}
+    if repo_url:
+        host = urlsplit(repo_url).hostname
+        if host:
+            hosts.add(host.lower())
+    return hosts
