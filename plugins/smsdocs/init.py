@@ -74,7 +74,7 @@ class Plan:
 def _front(doc_id: str, record_type: str, title: str, clauses: list[str],
            extra: list[str]) -> list[str]:
     quoted = ", ".join(f'"{c}"' for c in clauses)
-    return ["---", f"id: {doc_id}", f"type: {record_type}", f'title: "{title}"',
+    return ["---", f"id: {doc_id}", f"type: {record_type}", f"title: {_yaml_text(title)}",
             'owner: "[insert owner]"', "status: draft", 'version: "0.1"',
             f"clauses: [{quoted}]", *extra, "---", ""]
 
@@ -122,8 +122,10 @@ def plan_files(pack: RulePack, org: str, services: list[str], profile: str) -> P
     plan.files["smsdocs.yml"] = (f"# smsdocs configuration for {org}\npack: iso20000-1:2018\n"
                                  f'profile: "{profile}"\npaths: [docs, records]\n')
     plan.files["mkdocs.yml"] = _mkdocs_yml(org)
+    plan.files["mkdocs.auditor.yml"] = _mkdocs_auditor_yml(org)
     plan.files["requirements.txt"] = f"smsdocs>={__version__},<{_next_minor(__version__)}\n"
     plan.files[".pre-commit-config.yaml"] = _precommit()
+    plan.files[".gitignore"] = "site/\nsite-auditor/\n.venv/\n*.zip\n"
     plan.files[".github/workflows/smsdocs.yml"] = _workflow()
     return plan
 
@@ -144,13 +146,28 @@ def _index(org: str, services: list[str]) -> str:
 
 
 def _mkdocs_yml(org: str) -> str:
-    return (f"site_name: {org} service management handbook\n"
-            "theme:\n  name: material\n  font: false\n  features:\n"
-            "    - navigation.tabs\n    - navigation.sections\n    - search.highlight\n"
+    # Plugins as a mapping, so that mkdocs.auditor.yml (INHERIT) merges into them.
+    return (f"site_name: {_yaml_text(org + ' service management handbook')}\n"
+            "theme:\n  name: material\n  font: false  # no web fonts: works offline\n"
+            "  features:\n    - navigation.tabs\n    - navigation.sections\n"
+            "    - search.highlight\n"
             "  palette:\n    - scheme: default\n      toggle: {icon: material/weather-night, "
             "name: Dark mode}\n    - scheme: slate\n      toggle: {icon: "
             "material/weather-sunny, name: Light mode}\n"
-            "plugins:\n  - search\n  - smsdocs\n")
+            "plugins:\n  search: {}\n  smsdocs:\n    internal_fields: [internal_notes]\n")
+
+
+def _mkdocs_auditor_yml(org: str) -> str:
+    return ("# The auditor edition: mkdocs.yml without anything marked internal, offline.\n"
+            "#   mkdocs build -f mkdocs.auditor.yml      smsdocs pack --out evidence.zip\n"
+            "INHERIT: mkdocs.yml\n"
+            f"site_name: {_yaml_text(org + ' SMS evidence (auditor edition)')}\n"
+            "site_dir: site-auditor\nuse_directory_urls: false\n"
+            "plugins:\n  offline: {}\n  smsdocs:\n    audience: auditor\n")
+
+
+def _yaml_text(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _precommit() -> str:
