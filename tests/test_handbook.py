@@ -75,3 +75,17 @@ def test_without_clause_catalogue_pages_come_from_clauses_in_use(tmp_path: Path)
     page = hb.render_page("clauses/9.3.md") or ""
     assert "Clause 9.3" in page and "not in the rule pack" in page
     assert hb.render_page("clauses/index.md")
+
+
+def test_edit_links_of_mounted_records_point_beside_docs(tmp_path: Path) -> None:
+    from smsdocs.handbook.layout import Layout
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "records").mkdir()
+    layout = Layout(tmp_path, tmp_path / "docs", tmp_path / "records")
+    base = "https://git.example.com/sms/edit/main/"
+    assert layout.edit_url(base + "docs/records/mr.md", "records/mr.md") == \
+        base + "records/mr.md"
+    assert layout.edit_url(base + "docs/sms/plan.md", "sms/plan.md") == base + "docs/sms/plan.md"
+    # an edit_uri of another shape: no link rather than a wrong one
+    assert layout.edit_url("https://x/edit/records/mr.md", "records/mr.md") is None

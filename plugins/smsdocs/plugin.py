@@ -108,6 +108,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         title = self.handbook.title(src) if self.handbook else None
         if title is not None:
             page.meta["title"] = title
+        page.edit_url = self.layout.edit_url(page.edit_url, src)
         self.edition.page_markdown(page)
         tags = self.handbook.tags(src) if self.handbook and self.tags else []
         if tags:

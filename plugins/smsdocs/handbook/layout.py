@@ -51,6 +51,19 @@ class Layout:
             return path
         return None
 
+    def is_mounted(self, src_uri: str) -> bool:
+        """True for a page mounted from records/ (outside docs/)."""
+        return not self.records_inside_docs and src_uri.startswith(self.records_rel + "/")
+
+    def edit_url(self, current: str | None, src_uri: str) -> str | None:
+        """The edit link of a mounted record. MkDocs builds it as edit_uri + src_uri, with an
+        edit_uri that points into docs/; records live beside docs/, so the docs part is taken
+        out. An edit_uri of another shape gives no link rather than a wrong one."""
+        if not current or not self.is_mounted(src_uri):
+            return current
+        suffix = f"{self.docs_rel}/{src_uri}"
+        return current[: -len(suffix)] + src_uri if current.endswith(suffix) else None
+
     def record_files(self) -> list[tuple[str, str]]:
         """Files to mount: (path relative to the root, src_uri), every file under records/."""
         if self.records_inside_docs or not self.records_dir.is_dir():
