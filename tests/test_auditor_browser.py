@@ -16,7 +16,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from test_browser import CHROMIUM, _need_chromium, _QuietHandler
+from test_browser import (
+    _need_chromium,
+    _QuietHandler,
+    launched_chromium,
+    open_action_by_search,
+)
 from test_plugin import MKDOCS_YML, NC, make_repo
 
 pytestmark = pytest.mark.browser
@@ -75,14 +80,7 @@ def server(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(site: Path) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 def _offline_page(browser: object, local: str = ""):  # noqa: ANN202
@@ -118,12 +116,7 @@ def _check_site(page, start: str) -> None:  # noqa: ANN001
     assert page.evaluate("getComputedStyle(document.querySelector('header.md-header'))"
                          ".position") == "sticky"
     assert "Auditor edition" in page.locator(".smsdocs-provenance").first.inner_text()
-    search = page.locator("input.md-search__input")
-    search.click()
-    search.press_sequentially("MR-ACT-003", delay=20)
-    hit = page.locator(".md-search-result__item a[href*='actions/MR-ACT-003']").first
-    hit.wait_for(timeout=15000)
-    hit.click()
+    open_action_by_search(page, "MR-ACT-003")
     page.wait_for_url(re.compile(r"actions/MR-ACT-003\.html"))
     assert page.locator("h1").first.inner_text().startswith("MR-ACT-003")
 

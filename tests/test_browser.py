@@ -51,8 +51,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def browser(site_url: str) -> Iterator[object]:
+def launched_chromium() -> Iterator[object]:
+    """Debian's Chromium, headless, with no background traffic (shared by the browser tests)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -61,6 +61,21 @@ def browser(site_url: str) -> Iterator[object]:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield chromium
         chromium.close()
+
+
+def open_action_by_search(page, action_id: str) -> None:  # noqa: ANN001
+    """Type an action id into Material's search box and follow the first hit to its page."""
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially(action_id, delay=20)
+    hit = page.locator(f".md-search-result__item a[href*='actions/{action_id}']").first
+    hit.wait_for(timeout=15000)
+    hit.click()
+
+
+@pytest.fixture(scope="module")
+def browser(site_url: str) -> Iterator[object]:
+    yield from launched_chromium()
 
 
 @pytest.fixture
@@ -96,12 +111,7 @@ def test_click_from_home_to_action_clause_and_back_to_record(page, site_url: str
 
 def test_search_finds_an_action_by_id(page, site_url: str) -> None:  # noqa: ANN001
     page.goto(site_url)
-    search = page.locator("input.md-search__input")
-    search.click()
-    search.press_sequentially("MR-ACT-003", delay=20)
-    hit = page.locator(".md-search-result__item a[href*='actions/MR-ACT-003']").first
-    hit.wait_for(timeout=15000)
-    hit.click()
+    open_action_by_search(page, "MR-ACT-003")
     page.wait_for_url(re.compile(r"/actions/MR-ACT-003/"))
     assert page.locator("h1").first.inner_text().startswith("MR-ACT-003")
 
