@@ -217,3 +217,34 @@ def test_burndown_counts_open_and_done(tmp_path: Path) -> None:
     last = points[-1]
     assert (last.open, last.done) == (3, 2)  # MR-ACT-002, MR-ACT-003, CA-002 open
     ET.fromstring(charts.burndown_chart(points))
+
+
+def test_scaffold_fill_check_build(tmp_path: Path) -> None:
+    """The whole loop in a temp repository: scaffold, fill the prompts, check, build."""
+    write_files(tmp_path, {"mkdocs.yml": "site_name: Loop\ntheme: {name: material}\n"
+                                         "plugins: [search, smsdocs]\n",
+                           "docs/index.md": "# Loop\n"})
+    made = smsdocs("new", "management-review", "--root", str(tmp_path), "--title", "Q4 review")
+    assert made.returncode == 0, made.stderr
+    path = next((tmp_path / "records" / "management-reviews").glob("*.md"))
+    filled = re.sub(r"\[describe: [^\]]*\]", "Reviewed with figures for the period: the "
+                    "service improved, a change to the SMS and resources were decided, and "
+                    "the SMS remains suitable, adequate and effective.", path.read_text())
+    filled = filled.replace("This is the first management review", "This is the first review")
+    for placeholder, value in (('"[insert owner]"', "SMS Manager"),
+                               ('"[insert chair]"', "Managing Director"),
+                               ('["[insert attendee]"]', "[Managing Director, SMS Manager]"),
+                               ('"[describe the decision]"', "Improve the change process"),
+                               ('"[describe how success will be measured]"',
+                                "No unauthorised change for two quarters")):
+        filled = filled.replace(placeholder, value)
+    path.write_text(filled)
+    errors = [f for f in check_tree(tmp_path, as_of=dt.date.today()) if f.severity == "error"]
+    assert errors == []
+    site = tmp_path / "site"
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d",
+                            str(site)], cwd=tmp_path, capture_output=True, text=True,
+                           check=False)
+    assert built.returncode == 0, built.stderr
+    page = site / "records" / "management-reviews" / path.stem / "index.html"
+    assert "Improve the change process" in page.read_text()
