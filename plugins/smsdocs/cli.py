@@ -13,6 +13,7 @@ from typing import Any
 
 from . import __version__, output
 from . import config as config_mod
+from .errors import UsageError
 from .rulepack import PackError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -134,6 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PackError as exc:
         print(f"smsdocs: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except UsageError as exc:  # a file exists, a folder is not empty, unreadable input
+        print(f"smsdocs: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:  # e.g. piped into head
         return EXIT_OK
 
@@ -252,18 +256,14 @@ def _new(args: argparse.Namespace) -> int:
     pack = config.rule_pack()
     repo = validate(root, config, pack).repo
     date = args.date or dt.date.today()
-    try:
-        if args.type == "action":
-            action_id, entry = scaffold.action_snippet(repo, pack, args.record, args.title, date)
-            print(f"# next free action id: {action_id}; add under 'actions:' of "
-                  f"{args.record or 'the record that raises it'}:\n{entry}")
-            return EXIT_OK
-        out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
-        made = scaffold.build(repo, pack, args.type, args.title, date, root, out)
-        scaffold.write_new(made.path, made.text)
-    except scaffold.ScaffoldError as exc:
-        print(f"smsdocs: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    if args.type == "action":
+        action_id, entry = scaffold.action_snippet(repo, pack, args.record, args.title, date)
+        print(f"# next free action id: {action_id}; add under 'actions:' of "
+              f"{args.record or 'the record that raises it'}:\n{entry}")
+        return EXIT_OK
+    out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
+    made = scaffold.build(repo, pack, args.type, args.title, date, root, out)
+    scaffold.write_new(made.path, made.text)
     shown = made.path.relative_to(root) if made.path.is_relative_to(root) else made.path
     print(f"created {shown} ({made.id}); fill every [describe: …] prompt, then run smsdocs check")
     return EXIT_OK
@@ -290,8 +290,7 @@ def _review_tools(args: argparse.Namespace) -> int:
     if args.command == "export":
         record = result.repo.by_id.get(args.id)
         if not isinstance(record, ManagementReview):
-            print(f"smsdocs: no management review with id {args.id}", file=sys.stderr)
-            return EXIT_USAGE
+            raise UsageError(f"no management review with id {args.id}")
         text = json.dumps(interchange.export_review(record, pack), indent=2, ensure_ascii=False)
         if args.out:
             scaffold.write_new(args.out, text + "\n")
@@ -302,14 +301,9 @@ def _review_tools(args: argparse.Namespace) -> int:
         data = json.loads(args.file.read_text(encoding="utf-8"))
         record_id, text = interchange.import_review(data, result.repo, pack)
     except (OSError, ValueError, interchange.InterchangeError) as exc:
-        print(f"smsdocs: cannot import {args.file}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"cannot import {args.file}: {exc}") from exc
     target = args.out or (root / "records" / "management-reviews" / f"{record_id.lower()}.md")
-    try:
-        scaffold.write_new(target, text)
-    except scaffold.ScaffoldError as exc:
-        print(f"smsdocs: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    scaffold.write_new(target, text)
     print(f"created {target} ({record_id})")
     return EXIT_OK
 
@@ -321,11 +315,7 @@ def _init(args: argparse.Namespace) -> int:
     target = Path(args.dir).resolve()
     services = [s.strip() for s in args.services.split(",") if s.strip()]
     plan = init_mod.plan_files(load_pack(profile=args.profile), args.org, services, args.profile)
-    try:
-        written = init_mod.write(target, plan, args.force)
-    except init_mod.InitError as exc:
-        print(f"smsdocs: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    written = init_mod.write(target, plan, args.force)
     print(f"created {len(written)} file(s) in {target}; next: smsdocs check {args.dir}")
     return EXIT_OK
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .errors import UsageError
 from .rulepack import RulePack
 from .scaffold import PROMPT, ScaffoldError, next_id, sections_for, write_new
 
@@ -60,7 +61,7 @@ RECORD_FOLDERS = {
 }
 
 
-class InitError(Exception):
+class InitError(UsageError):
     """The target cannot be initialised (not empty, not a folder)."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import frontmatter as pyfrontmatter
 
+from .errors import UsageError
 from .model import ManagementReview, Repository, as_text
 from .rulepack import RulePack
 from .scaffold import next_id
@@ -52,7 +53,7 @@ SUB_ITEM = re.compile(r"^\s{2,}- (?P<value>.*)$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-class InterchangeError(Exception):
+class InterchangeError(UsageError):
     """The JSON or the record cannot be converted."""
 
 

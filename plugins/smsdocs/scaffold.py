@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UsageError
 from .model import Repository
 from .rulepack import RulePack
 
@@ -27,7 +28,7 @@ PROMPT = "[describe: {text}]"
 DECISION_HORIZON = dt.timedelta(days=90)
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(UsageError):
     """The file cannot be scaffolded (unknown type, file exists, bad target)."""
 
 
