@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import Action, ManagementReview, Record, Repository
+from .model import Action, ManagementReview, Record, Repository, as_date
 
 RESOURCE_WORDS = re.compile(r"(?i)\b(resourc|budget|headcount|hire|hiring|recruit|licen[cs]e|"
                             r"fund|staff)")
@@ -156,7 +156,7 @@ def compile_pack(repo: Repository, as_of: dt.date,
                 "version": str(r.data.get("version") or ""),
                 "approved_on": str(r.data.get("approved_on") or "")}
                for r in repo.records if _is_document(r) and
-               in_period(_as_date(r.data.get("approved_on")))]
+               in_period(as_date(r.data.get("approved_on")))]
     risks = [{"id": r.id, "title": r.title, "version": str(r.data.get("version") or "")}
              for r in repo.records if r.type == "risk-register"]
     needed: list[str] = []
@@ -178,11 +178,6 @@ def compile_pack(repo: Repository, as_of: dt.date,
         last_review=last.id if last else None, audits=audits, nonconformities=ncs,
         nonconformity_trend=trend, review_actions=review_actions, kpis=kpis,
         changed_documents=changed, risks=risks, decisions_needed=needed)
-
-
-def _as_date(value: Any) -> dt.date | None:
-    from .model import as_date
-    return as_date(value)
 
 
 def _is_document(record: Record) -> bool:
