@@ -179,7 +179,8 @@ def test_json_has_exactly_the_documented_shape(broken: Path, tmp_path: Path) -> 
 
 
 def test_json_with_relative_root(broken: Path) -> None:
-    data = json.loads(smsdocs("check", ".", "--format", "json", cwd=broken).stdout)
+    data = json.loads(smsdocs("check", ".", "--format", "json", "--as-of", "2026-11-23",
+                              cwd=broken).stdout)
     assert [(f["file"], f["line"]) for f in data["findings"]] == [
         (file, line) for _, _, file, line in EXPECTED_BROKEN]
 
