@@ -32,7 +32,8 @@ def test_scaffolds_fail_only_with_placeholders(tmp_path: Path) -> None:
     findings = check_tree(tmp_path, as_of=dt.date.today())
     assert findings, "a fresh scaffold must not pass: its prompts are unwritten"
     errors = {f.rule for f in findings if f.severity == "error"}
-    assert errors == {"content.placeholder"}
+    # the prompts in the body and in front matter (owners left as "[insert owner]")
+    assert errors == {"content.placeholder", "review.decision.owner", "action.owner"}
     # Warnings are only about the repository as a whole (required items not yet present).
     assert {f.rule for f in findings if f.severity == "warning"} <= {"coverage.gap"}
 
@@ -58,6 +59,9 @@ def test_filling_a_scaffold_removes_its_findings(tmp_path: Path) -> None:
     text = re.sub(r"\[describe: [^\]]*\]", "An emergency change went live without CAB review "
                   "on the payroll cluster.", text)
     text = text.replace('"[insert owner]"', "Change Manager")
+    text = text.replace('"[describe the action]"', "Add an emergency route to the change policy")
+    text = text.replace('"[describe how success will be measured]"',
+                        "No emergency change without review for two quarters")
     path.write_text(text)
     findings = check_tree(tmp_path, as_of=dt.date.today())
     assert [f for f in findings if f.file.endswith(path.name)

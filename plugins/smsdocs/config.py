@@ -12,7 +12,8 @@ from .rulepack import DEFAULT_PACK, PackError, RulePack
 from .rulepack import load as load_pack
 
 CONFIG_NAMES = ("smsdocs.yml", "smsdocs.yaml")
-KNOWN_KEYS = {"pack", "profile", "paths", "as_of", "rules", "types", "coverage"}
+KNOWN_KEYS = {"pack", "profile", "paths", "as_of", "rules", "types", "coverage", "lexicon",
+              "top_management", "add_top_management"}
 
 
 @dataclass
@@ -69,7 +70,8 @@ def load(root: Path, config_file: Path | None = None) -> Config:
             raise PackError("'as_of' must be a date YYYY-MM-DD", shown,
                             parsed.lines.get(("as_of",), 0))
         config.as_of = value
-    config.overrides = {k: data[k] for k in ("rules", "types") if k in data}
+    config.overrides = {k: data[k] for k in ("rules", "types", "lexicon", "top_management",
+                                             "add_top_management") if k in data}
     coverage = data.get("coverage") or {}
     justifications = coverage.get("justifications", {}) if isinstance(coverage, dict) else None
     if not isinstance(justifications, dict):

@@ -50,7 +50,10 @@ class Context:
                 values["problem"] = fill(rule.text(key), values)
         for key, extra in rule.extra.items():
             values.setdefault(key, extra)
+        hint = fill(rule.hint, values)
+        if values.get("note"):
+            hint = f"{values['note']} {hint}"
         self.findings.append(Finding(
             severity=rule.severity, rule=rule_id, file=file, line=max(1, line),
-            message=fill(rule.message, values), hint=fill(rule.hint, values),
+            message=fill(rule.message, values), hint=hint,
             subject=str(values.get("value", values.get("action", "")))))

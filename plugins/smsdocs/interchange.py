@@ -183,9 +183,10 @@ def export_review(review: ManagementReview, pack: RulePack) -> dict[str, Any]:
         if key in review.data:
             meta[key] = review.data[key]
     inputs: dict[str, Any] = {}
-    from .checks.sections import matching_sections
+    from .checks.sections import sections_by_rule
 
     rules = [pack.rules[r] for r in RULE_TO_KEY if r in pack.rules]
+    found = sections_by_rule(review, pack)
     for section in review.sections:
         if section.level != 2:
             continue
@@ -194,7 +195,7 @@ def export_review(review: ManagementReview, pack: RulePack) -> dict[str, Any]:
             inputs[marker.group(1)] = _parse_input(section.text)
             continue
         for rule in rules:
-            if rule.section and section in matching_sections(review, rule.section):
+            if rule.section and section in found.get(rule.id, []):
                 inputs.setdefault(RULE_TO_KEY[rule.id], {"summary": section.text.strip()})
                 break
     decisions = []

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frontmatter
@@ -20,6 +21,13 @@ class Page:
     front: frontmatter.FrontMatter
     body: md.Body | None
     record: Record | None = None
+    declared_ids: list[str] = field(default_factory=list)  # ids of unreadable front matter
+
+
+# The ids a front-matter block declares, read line by line when YAML cannot read it, so that
+# one broken file is one finding and not a ref.unknown in every file that mentions it.
+_DECLARED_ID = re.compile(r"^\s*(?:-\s+)?id:\s*[\"']?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)[\"']?\s*$",
+                          re.MULTILINE)
 
 
 def discover(root: Path, folders: list[str]) -> list[Path]:
@@ -57,10 +65,13 @@ def read_text(path: Path, shown: str, ctx: Context) -> str | None:
 def load_page(text: str, shown: str, ctx: Context) -> Page:
     """Parse one file: front matter (reporting YAML errors) and the Markdown body."""
     front = frontmatter.split(text)
+    declared: list[str] = []
     if front.error:
         ctx.report("frontmatter.invalid", shown, front.error_line, detail=front.error)
+        block = frontmatter.YAML_RE.match(text)
+        declared = _DECLARED_ID.findall(block.group(1) if block else text[:65536])
     body = md.parse(front.body, front.body_line)
-    page = Page(path=shown, front=front, body=body)
+    page = Page(path=shown, front=front, body=body, declared_ids=declared)
     data = front.data
     if "id" in data and "type" in data:
         cls = RECORD_CLASSES.get(str(data.get("type")), Record)
@@ -90,6 +101,7 @@ def load_repository(root: Path, folders: list[str], ctx: Context) -> tuple[Repos
             ctx.report("check.crashed", shown, 1, detail=f"{type(exc).__name__}: {exc}")
             continue
         pages.append(page)
+        repo.unreadable_ids.update(page.declared_ids)
         record = page.record
         if record is None:
             repo.pages.append(shown)

@@ -29,6 +29,8 @@ def _block_parser() -> MarkdownIt:
 
 
 _MAYBE_ID = re.compile(r"[A-Z0-9]-[0-9]")
+# A paragraph that is only bold text is a heading in minutes converted from Word.
+_BOLD_LINE = re.compile(r"^(\*\*|__)(?=\S)([^*_\n]{2,160}?)(?<=\S)\1\s*:?\s*$")
 _NEEDS_INLINE = re.compile(r"[`\[<_&\\]")
 
 
@@ -60,7 +62,9 @@ class Section:
     end: int  # last file line of the section, inclusive
     text: str = ""  # raw source of the content, subsections included
     items: int = 0  # table body rows, list items and subheadings directly inside
-    item_lines: list[tuple[int, str]] = field(default_factory=list)
+    item_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, whole item)
+    implicit: bool = False  # a bold line used as a heading, not a Markdown heading
+    parents: tuple[str, ...] = ()  # titles of the headings above, outermost first
 
 
 @dataclass(slots=True)
@@ -89,7 +93,8 @@ def parse(body: str, first_line: int) -> Body:
     tokens = _block_parser().parse(body)
     lines = body.split("\n")
     offset = first_line  # map[0] is 0-based within the body
-    headings: list[tuple[int, int, str, int]] = []  # level, line, title, token end line
+    headings: list[tuple[int, int, str, int, bool]] = []  # level, line, title, end, implicit
+    level_now = 1  # the level of the last Markdown heading (bold lines nest below it)
     tables: list[Table] = []
     prose: list[ProseSpan] = []
     code_lines: set[int] = set()
@@ -102,8 +107,16 @@ def parse(body: str, first_line: int) -> Body:
         kind = token.type
         if kind == "heading_open":
             inline = tokens[index + 1]
-            headings.append((int(token.tag[1]), offset + token.map[0], inline.content.strip(),
-                             offset + token.map[1] - 1))
+            level_now = int(token.tag[1])
+            headings.append((level_now, offset + token.map[0], inline.content.strip(),
+                             offset + token.map[1] - 1, False))
+        elif kind == "paragraph_open" and list_depth == 0 and table is None and token.map \
+                and token.map[1] - token.map[0] == 1:
+            bold = _BOLD_LINE.match(tokens[index + 1].content.strip())
+            if bold:
+                headings.append((min(6, max(2, level_now + 1)), offset + token.map[0],
+                                 bold.group(2).strip().rstrip(":").strip(),
+                                 offset + token.map[0], True))
         elif kind in ("fence", "code_block", "html_block"):
             # Neither renderer reads headings inside code or HTML blocks (comments included).
             code_lines.update(range(offset + token.map[0], offset + token.map[1]))
@@ -114,7 +127,8 @@ def parse(body: str, first_line: int) -> Body:
         elif kind == "list_item_open" and token.map and list_depth == 1:
             # Only top-level items count as phases, milestones or entries; nested items
             # are their details.
-            item_starts.append((offset + token.map[0], lines[token.map[0]].strip()))
+            item_starts.append((offset + token.map[0],
+                                "\n".join(lines[token.map[0]:token.map[1]]).strip()))
         elif kind == "table_open":
             table = Table(line=offset + token.map[0], header=[], rows=[])
             tables.append(table)
@@ -172,17 +186,18 @@ def _collect_prose(token: Token, line: int, out: list[ProseSpan]) -> None:
                 out.append(ProseSpan(line=line + content.count("\n", 0, at), text=child.content))
 
 
-def _sections(headings: list[tuple[int, int, str, int]], lines: list[str], offset: int,
+def _sections(headings: list[tuple[int, int, str, int, bool]], lines: list[str], offset: int,
               item_starts: list[tuple[int, str]]) -> list[Section]:
     """Sections with their line ranges and items, in one pass with a stack of open headings."""
     last_line = offset + len(lines) - 1
     sections: list[Section] = []
     open_stack: list[Section] = []
-    for level, line, title, heading_end in headings:
+    for level, line, title, heading_end, implicit in headings:
         while open_stack and open_stack[-1].level >= level:
             open_stack.pop().end = line - 1
         section = Section(level=level, title=title, line=line, start=heading_end + 1,
-                          end=last_line)
+                          end=last_line, implicit=implicit,
+                          parents=tuple(s.title for s in open_stack))
         if open_stack:  # a direct subheading counts as an item of its parent
             open_stack[-1].item_lines.append((line, title))
         sections.append(section)
@@ -190,7 +205,13 @@ def _sections(headings: list[tuple[int, int, str, int]], lines: list[str], offse
     starts = [ln for ln, _ in item_starts]
     for section in sections:
         section.text = "\n".join(lines[section.start - offset : section.end - offset + 1])
+    by_line = {s.line: s for s in sections}
+    for section in sections:
         low, high = bisect_left(starts, section.start), bisect_right(starts, section.end)
+        if section.item_lines:  # a subheading item stands for the whole subsection
+            section.item_lines = [
+                (ln, f"{title}\n{by_line[ln].text}" if ln in by_line else title)
+                for ln, title in section.item_lines]
         if low < high:
             section.item_lines = sorted(section.item_lines + item_starts[low:high])
         section.items = len(section.item_lines)

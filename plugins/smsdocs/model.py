@@ -212,6 +212,7 @@ class Repository:
     pages: list[str] = field(default_factory=list)  # ordinary pages (no id and type)
     by_id: dict[str, Record] = field(default_factory=dict)
     actions: dict[str, Action] = field(default_factory=dict)
+    unreadable_ids: set[str] = field(default_factory=set)  # declared by unreadable files
 
     def families(self) -> set[str]:
         """Id families that exist (``NC-``, ``MR-ACT-``): references to them are checked."""
@@ -220,4 +221,5 @@ class Repository:
         return known
 
     def knows(self, identifier: str) -> bool:
-        return identifier in self.by_id or identifier in self.actions
+        return (identifier in self.by_id or identifier in self.actions
+                or identifier in self.unreadable_ids)

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .concepts import Lexicon, Topics
 from .findings import Severity
 
 try:
@@ -65,21 +66,34 @@ class Clause:
 class SectionSpec:
     """What a section-based rule looks for: heading aliases and content requirements."""
 
-    aliases: list[str]
+    aliases: list[str] = field(default_factory=list)
+    topics: list[list[str] | str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    weak: list[list[str] | str] = field(default_factory=list)  # count if content confirms
+    ordered_list: bool = False  # a numbered list of min_items steps presents it anywhere
     all_of: list[list[str]] = field(default_factory=list)
     any_of: list[str] = field(default_factory=list)
     pattern: str | None = None
     each_item_pattern: str | None = None
     each_item_skip_first_cell: bool = False
+    ignore: str | None = None  # text that never counts for pattern/each_item_pattern (dates)
+    deferral: bool = False  # a section that only defers the topic is missing
     min_items: int = 0
-    levels: tuple[int, ...] = (2, 3)
+    levels: tuple[int, ...] = (2, 3, 4)
 
     @cached_property
-    def heading_re(self) -> re.Pattern[str]:
-        """Matches a normalised heading (see checks.sections.normalize) holding an alias."""
-        words = sorted({_NON_WORD.sub(" ", a.lower().replace("&", " and ")).strip()
-                        for a in self.aliases}, key=len, reverse=True)
-        return re.compile(" (?:" + "|".join(re.escape(w) for w in words if w) + ") ")
+    def meaning(self) -> Topics:
+        """The topics a heading must carry (aliases are literal topics)."""
+        return Topics.of(self.topics, self.aliases, self.exclude)
+
+    @cached_property
+    def weak_meaning(self) -> Topics:
+        """Topics too vague alone ("What do we need?"): the content must confirm them."""
+        return Topics.of(self.weak, (), self.exclude)
+
+    @cached_property
+    def ignore_re(self) -> re.Pattern[str] | None:
+        return re.compile(self.ignore) if self.ignore else None
 
     @cached_property
     def all_of_res(self) -> list[re.Pattern[str]]:
@@ -88,9 +102,6 @@ class SectionSpec:
     @cached_property
     def any_of_re(self) -> re.Pattern[str] | None:
         return _words(self.any_of) if self.any_of else None
-
-
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def _words(terms: list[str]) -> re.Pattern[str]:
@@ -153,8 +164,13 @@ class RulePack:
     placeholders: list[tuple[str, re.Pattern[str], bool]]  # (lower-case guard, pattern, always)
     id_pattern: re.Pattern[str]
     disabled: set[str] = field(default_factory=set)
-    heading_cache: dict[tuple[str, int, str], tuple[str, ...]] = field(
-        default_factory=dict, repr=False)  # (type, level, heading) -> matching section rules
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    field_placeholders: list[re.Pattern[str]] = field(default_factory=list)
+    deferral: re.Pattern[str] | None = None
+    top_management: list[str] = field(default_factory=list)
+    other_roles: list[str] = field(default_factory=list)
+    heading_cache: dict[tuple[Any, ...], tuple[str, ...]] = field(
+        default_factory=dict, repr=False)  # (type, kind, level, heading, parents) -> rules
 
     def rules_for(self, record_type: str, check: str) -> list[Rule]:
         """Rules of a check kind that apply to one record type (or to every type)."""
@@ -200,6 +216,7 @@ def load(name: str = DEFAULT_PACK, profile: str | None = None,
         extra = _read_yaml(folder / include) or {}
         raw["types"] = {**raw["types"], **(extra.get("types") or {})}
         raw["rules"] = [*raw["rules"], *(extra.get("rules") or [])]
+        raw["concepts"] = {**(raw.get("concepts") or {}), **(extra.get("concepts") or {})}
     profile = str(profile or raw.get("default_profile", raw["edition"]))
     if profile not in raw.get("profiles", {}):
         raise PackError(f"unknown profile '{profile}' (known: {', '.join(raw['profiles'])})",
@@ -233,7 +250,13 @@ def load(name: str = DEFAULT_PACK, profile: str | None = None,
         action_fields=raw["action_fields"], status_values=raw["status_values"],
         placeholders=[(str(p.get("guard", "")).lower(), re.compile(p["pattern"], re.MULTILINE),
                        bool(p.get("always", False))) for p in raw["placeholders"]],
-        id_pattern=re.compile(raw["id_pattern"]), disabled=disabled)
+        id_pattern=re.compile(raw["id_pattern"]), disabled=disabled,
+        lexicon=Lexicon.of(overlay.lexicon(raw.get("concepts") or {})),
+        field_placeholders=[re.compile(p, re.IGNORECASE)
+                            for p in raw.get("field_placeholders") or []],
+        deferral=re.compile(raw["deferral"]) if raw.get("deferral") else None,
+        top_management=overlay.roles(list(raw.get("top_management") or [])),
+        other_roles=[str(r) for r in raw.get("other_roles") or []])
 
 
 def _resolve(entry: dict[str, Any], profile: str) -> dict[str, Any]:
@@ -312,6 +335,30 @@ class _Overlay:
             path = path[:-1]
         return PackError(message, self.file, line)
 
+    def lexicon(self, concepts: dict[str, Any]) -> dict[str, list[str]]:
+        """The pack's concepts with the organisation's added words (``lexicon:``)."""
+        merged = {str(k): [str(t) for t in v or []] for k, v in concepts.items()}
+        extra = self.config.get("lexicon") or {}
+        if not isinstance(extra, dict):
+            raise self.error("'lexicon' must map concept names to lists of words", "lexicon")
+        for name, words in extra.items():
+            if not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
+                raise self.error(f"lexicon '{name}' must be a list of words", "lexicon", name)
+            merged[str(name)] = [*merged.get(str(name), []), *words]
+        return merged
+
+    def roles(self, defaults: list[str]) -> list[str]:
+        """Top-management roles: the pack's, replaced or extended by the organisation."""
+        roles = [str(r) for r in defaults]
+        for key in ("top_management", "add_top_management"):
+            value = self.config.get(key)
+            if value is None:
+                continue
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise self.error(f"'{key}' must be a list of roles", key)
+            roles = list(value) if key == "top_management" else [*roles, *value]
+        return roles
+
     def apply(self, rules: list[dict[str, Any]], types: dict[str, Any],
               profile: str) -> tuple[list[dict[str, Any]], dict[str, Any], set[str]]:
         rules = copy.deepcopy(rules)
@@ -368,6 +415,8 @@ class _Overlay:
                 section = self._section(rule, rule_id, key, where)
                 section["aliases"] = list(value) if key == "aliases" else [
                     *section.get("aliases", []), *value]
+                if key == "aliases":
+                    section["topics"] = []  # the organisation's list replaces the pack's
             elif key == "add_keywords":
                 self._add_keywords(rule, rule_id, value, where)
             elif key in ("message", "hint"):

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import coverage as coverage_mod
-from .checks import actions, crossrecord, fields, references, reviews, sections
+from .checks import actions, crossrecord, fields, outputs, references, reviews, sections
 from .config import Config
 from .context import Context
 from .findings import Finding
 from .loader import Page, load_repository
-from .model import Repository
+from .model import ManagementReview, Repository
 from .rulepack import RulePack
 
 
@@ -92,6 +92,9 @@ def _check_page(ctx: Context, repo: Repository, page: Page, families: set[str]) 
     if record is not None:
         fields.check_record(ctx, record)
         sections.check_record(ctx, record)
-        actions.check_record(ctx, record)
+        review = record if isinstance(record, ManagementReview) else None
+        actions.check_record(ctx, record, review is not None and outputs.has_decisions(ctx, review))
+        if review is not None:
+            outputs.check_record(ctx, review)
         crossrecord.check_record(ctx, record)
     references.check_prose(ctx, repo, page.path, record, families, page.body)

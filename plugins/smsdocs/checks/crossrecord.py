@@ -3,10 +3,12 @@ clause links, approval and review dates, the plan's review chair, coverage gaps.
 
 from __future__ import annotations
 
+import re
+
 from ..context import Context
 from ..coverage import Coverage
 from ..model import Record, as_date
-from .sections import matching_sections, normalize, placeholder_state
+from .sections import has_role, placeholder_state, sections_by_rule
 
 ANNUAL = 365
 
@@ -59,32 +61,58 @@ def _check_plan(ctx: Context, record: Record) -> None:
         key = "last_reviewed" if "last_reviewed" in record.data else "approved_on"
         ctx.report("plan.annual-review", record.path, record.line(key), last=last,
                    days=(ctx.as_of - last).days, as_of=ctx.as_of)
-    rule = ctx.pack.rules.get("plan.review-chair")
-    if rule is None:
+    if "plan.review-chair" not in ctx.pack.rules:
         return
-    roles = [normalize(r) for r in rule.extra.get("top_management", [])]
-    lines = _governance_lines(ctx, record)
-    if placeholder_state("\n".join(lines), ctx) is not None:
+    governance = sections_by_rule(record, ctx.pack).get("plan.governance", [])
+    text = "\n".join(s.text for s in governance) if governance else (
+        "\n".join(record.body.lines) if record.body else "")
+    if placeholder_state(text, ctx) is not None:
         return  # the governance section is unwritten: content.placeholder says so
-    for line in lines:
-        text = normalize(line)
-        if " management review" in text and any(r in text for r in roles):
-            return
-    anchor = next((s.line for s in record.sections
-                   if " governance " in normalize(s.title) or " roles " in normalize(s.title)),
-                  record.front.body_line)
+    roles = ctx.pack.top_management
+    if any(_names_chair(statement) and has_role(statement, roles)
+           for statement in _statements(text)):
+        return
+    if _raci_chair(record, governance, roles):
+        return
+    anchor = governance[0].line if governance else record.front.body_line
     ctx.report("plan.review-chair", record.path, anchor)
 
 
-def _governance_lines(ctx: Context, record: Record) -> list[str]:
-    """Lines of the plan's governance section (the whole body if it has none), read one at a
-    time: a chair named in the management review row counts, a director elsewhere does not."""
-    governance = ctx.pack.rules.get("plan.governance")
-    found = matching_sections(record, governance.section) if governance and governance.section \
-        else []
-    if found:
-        return [line for section in found for line in section.text.split("\n")]
-    return record.body.lines if record.body else []
+_BLOCK = re.compile(r"\n\s*\n|\n(?=[-*+] |\d+[.)] |\|)")
+_CHAIR = re.compile(r"(?i)\b(?:chair\w*|presid\w*|convene\w*|leads?)\b")
+_REVIEW = re.compile(r"(?i)\bmanagement\s+reviews?\b|\breview\w*\s+(?:of\s+)?the\s+sms\b")
+_ACCOUNTABLE = re.compile(r"^\W*(?:a|a\s*/\s*r|r\s*/\s*a|accountable|chair\w*)\W*$", re.I)
+
+
+def _statements(text: str) -> list[str]:
+    """Paragraphs, top-level list items (with their nested items and wrapped lines) and
+    table rows: a statement that names the review's chair may span lines."""
+    return [b for b in _BLOCK.split(text) if b.strip()]
+
+
+def _names_chair(statement: str) -> bool:
+    """A statement about the management review that says who chairs it (a table row about
+    the review names its chair by the column it is in)."""
+    return bool(_REVIEW.search(statement)) and (
+        bool(_CHAIR.search(statement)) or statement.lstrip().startswith("|"))
+
+
+def _raci_chair(record: Record, governance: list, roles: list[str]) -> bool:
+    """A RACI table in the governance section whose management-review row makes a
+    top-management column accountable (A) or the chair."""
+    body = record.body
+    if body is None:
+        return False
+    for table in body.tables:
+        if governance and not any(s.start <= table.line <= s.end for s in governance):
+            continue
+        for row in table.rows:
+            if not _REVIEW.search(" ".join(row.cells)):
+                continue
+            for header, cell in zip(table.header, row.cells, strict=False):
+                if _ACCOUNTABLE.match(cell) and has_role(header, roles):
+                    return True
+    return False
 
 
 def check_coverage(ctx: Context, coverage: Coverage, anchor: tuple[str, int] | None) -> None:

@@ -10,6 +10,16 @@ from ..context import Context
 from ..model import Record
 
 _WORDS_YAML_EATS = {True: "true/yes/on", False: "false/no/off"}
+# Text fields an author fills in (owners have rules of their own: action.owner and
+# review.decision.owner); a template value left in them is content.placeholder.
+PLACEHOLDER_FIELDS = ("title", "chair", "owner", "approved_by", "auditor", "raised_by")
+PLACEHOLDER_ACTION_FIELDS = ("title", "success_criteria")
+
+
+def placeholder_value(value: str, pack: Any) -> bool:
+    """Whether a front-matter value is a stand-in (TBD, '-', '[insert owner]', '(tbc)')."""
+    text = value.strip()
+    return any(p.search(text) for p in pack.field_placeholders) if text else False
 
 
 def check_record(ctx: Context, record: Record) -> None:
@@ -35,6 +45,7 @@ def check_record(ctx: Context, record: Record) -> None:
         _check_value(ctx, record, (name,), name, value, spec,
                      _status_values(pack, rtype) if name == "status" else None)
     _check_clauses(ctx, record, data.get("clauses"), ("clauses",))
+    _check_placeholders(ctx, record)
     actions = data.get("actions")
     if actions is not None and not isinstance(actions, list):
         ctx.report("field.type", record.path, record.line("actions"), field="actions",
@@ -53,6 +64,25 @@ def check_record(ctx: Context, record: Record) -> None:
                 _check_value(ctx, record, ("actions", index, name),
                              f"{item.get('id') or 'action'}.{name}", value, spec, None)
         _check_clauses(ctx, record, item.get("clauses"), ("actions", index, "clauses"))
+
+
+def _check_placeholders(ctx: Context, record: Record) -> None:
+    """Template values left in front matter: content.placeholder at the field's line."""
+    data = record.data
+    fields: list[tuple[tuple[str | int, ...], Any]] = [((n,), data.get(n))
+                                                       for n in PLACEHOLDER_FIELDS]
+    attendees = data.get("attendees")
+    if isinstance(attendees, list):
+        fields += [(("attendees", i), v) for i, v in enumerate(attendees)]
+    actions = data.get("actions")
+    for index, item in enumerate(actions if isinstance(actions, list) else []):
+        if isinstance(item, dict):
+            fields += [(("actions", index, n), item.get(n)) for n in PLACEHOLDER_ACTION_FIELDS]
+    for path, value in fields:
+        if isinstance(value, str) and placeholder_value(value, ctx.pack):
+            name = ".".join(str(p) for p in path if not isinstance(p, int))
+            ctx.report("content.placeholder", record.path, record.line(*path),
+                       what=f"field '{name}'", detail=f" ({value.strip()[:60]!r})")
 
 
 def _status_values(pack: Any, rtype: Any) -> list[str]:

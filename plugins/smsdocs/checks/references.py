@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from pathlib import Path
 
 from ..context import Context
 from ..markdown import unportable_headings
-from ..model import ID_TOKEN, Record, Repository, family, id_tokens
+from ..model import ID_TOKEN, Record, Repository, family
 
 
 def check_duplicates(ctx: Context, repo: Repository, seen: dict[str, tuple[str, int]]) -> None:
@@ -36,10 +38,7 @@ def check_prose(ctx: Context, repo: Repository, path: str, record: Record | None
     if record is not None:
         for action in record.actions:
             for index, item in enumerate(action.evidence):
-                token = item.strip()
-                if id_tokens(token) == [token]:
-                    _check_token(ctx, repo, families, path,
-                                 record.line("actions", action.index, "evidence", index), token)
+                _check_evidence(ctx, repo, families, record, action.index, index, item.strip())
     if body is not None:
         for line, text, detail in unportable_headings(body):  # type: ignore[arg-type]
             ctx.report("heading.portable", path, line, text=text, detail=detail)
@@ -75,4 +74,44 @@ def _check_token(ctx: Context, repo: Repository, families: set[str], path: str, 
                  token: str) -> None:
     prefix = family(token)
     if prefix in families and not repo.knows(token):
-        ctx.report("ref.unknown", path, line, value=token, family=prefix)
+        ctx.report("ref.unknown", path, line, value=token, family=prefix,
+                   detail=f"looks like a {prefix} id but no document, record or action has it")
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_BARE_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
+_PATH = re.compile(r"^[^\s<>|]+(?:/[^\s<>|]*|\.[A-Za-z][A-Za-z0-9]{0,4})(?:#[^\s]*)?$")
+
+
+def _check_evidence(ctx: Context, repo: Repository, families: set[str], record: Record,
+                    action_index: int, index: int, item: str) -> None:
+    """An evidence entry that is a bare id of a known family, or a repository path, must
+    resolve; URLs and free text (a ticket in another tool, a description) are not checked."""
+    if not item or _URL.match(item):
+        return
+    line = record.line("actions", action_index, "evidence", index)
+    if _BARE_ID.match(item):
+        if repo.knows(item):
+            return
+        prefixes = {p for t in ctx.pack.types.values()
+                    for p in (t.id_prefix, t.action_prefix) if p}
+        if family(item) in families or any(item.startswith(p + "-") for p in prefixes):
+            ctx.report("ref.unknown", record.path, line, value=item, family=family(item),
+                       detail="is evidence, but no document, record or action has this id")
+        return
+    if _PATH.match(item) and not _resolves(repo, record, item.split("#", 1)[0]):
+        ctx.report("ref.unknown", record.path, line, value=item, family="path",
+                   detail="is evidence, but no file of the repository is at this path")
+
+
+def _resolves(repo: Repository, record: Record, target: str) -> bool:
+    """The path exists in the repository: from its root, or relative to the record."""
+    root = Path(repo.root).resolve()
+    for base in (root, (root / record.path).parent):
+        try:
+            candidate = (base / target).resolve()
+        except (OSError, ValueError):
+            continue
+        if candidate.is_relative_to(root) and candidate.exists():
+            return True
+    return False

@@ -10,7 +10,7 @@ from ..context import Context
 from ..markdown import Section
 from ..model import ID_TOKEN, Action, ManagementReview, Repository, id_tokens
 from .references import prose_ids
-from .sections import matching_sections, normalize, placeholder_state
+from .sections import normalize, placeholder_state, sections_by_rule
 
 FOLLOW_UP_RULE = "review.previous-actions"
 LOOP_RULE = "review.discussion-loop"
@@ -73,7 +73,7 @@ def previous_actions_section(ctx: Context, review: ManagementReview) -> list[Sec
     rule = ctx.pack.rules.get(INPUT_RULE)
     if rule is None or rule.section is None:
         return []
-    return matching_sections(review, rule.section)
+    return sections_by_rule(review, ctx.pack).get(INPUT_RULE, [])
 
 
 def _follow_up(ctx: Context, chain: ReviewChain, review: ManagementReview,

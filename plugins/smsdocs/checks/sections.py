@@ -1,89 +1,281 @@
-"""Section rules: a required input or plan item is an H2/H3 whose heading matches an alias,
-and its content (only its own content) holds what the rule asks for."""
+"""Section rules: a required section is a heading (H2-H4, or a bold line used as one), a row
+of an agenda table, or a heading the author declared, that carries one of the rule's topics;
+its content (only its own content) holds what the rule asks for."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
+from ..concepts import Match, Topics, strip_numbering, words
 from ..context import Context
 from ..markdown import Section
 from ..model import Record
-from ..rulepack import Rule, SectionSpec
+from ..rulepack import Rule, RulePack, SectionSpec
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _LETTER = re.compile(r"[^\W\d_]")
 _MARKUP = re.compile(r"^\s*(?:[-*+>|]|\d+[.)])\s*|[|*_`#>\[\]()!]|^[\s:|-]+$", re.MULTILINE)
+_LABEL_CELL = re.compile(r"^\W*(?:\d+(?:\.\d+)*|[A-Za-z]\d?|[ivxlcIVXLC]+)?\W*$")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
+DEFERRAL_WORDS = 12  # fewer words besides the deferral: the section only defers its topic
+AGENDA_MIN_ROWS = 3  # a table presents sections when this many rows carry distinct topics
 
 
 @lru_cache(maxsize=4096)
 def normalize(title: str) -> str:
-    """Heading text for alias matching: lower case, '&' as 'and', words separated by one space."""
+    """Heading text for literal look-ups: lower case, '&' as 'and', words separated by one
+    space, with a space at each end (so ' word ' finds whole words)."""
     return " " + _NON_WORD.sub(" ", title.lower().replace("&", " and ")).strip() + " "
 
 
-def matching_sections(record: Record, spec: SectionSpec,
-                      titles: list[tuple[Section, str]] | None = None) -> list[Section]:
-    """The H2/H3 sections whose heading contains one of the spec's aliases as whole words."""
-    if titles is None:
-        titles = [(s, normalize(s.title)) for s in record.sections]
-    regex = spec.heading_re
-    return [s for s, title in titles if s.level in spec.levels and regex.search(title)]
+def has_role(text: str, roles: list[str]) -> bool:
+    """Whether text names one of the roles (whole words, case-insensitive)."""
+    folded = normalize(text)
+    return any(normalize(role) in folded for role in roles)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """Something that can present a required section: a heading, a bold line or a table row."""
+
+    section: Section
+    kind: str  # "heading", "bold line" or "table row"
+
+
+def candidates(record: Record) -> list[Candidate]:
+    """The headings, bold lines and agenda-table rows of a record, in file order."""
+    found = [Candidate(s, "bold line" if s.implicit else "heading")
+             for s in record.sections if 2 <= s.level <= 6]
+    body = record.body
+    if body is not None:
+        for table in body.tables:
+            for row in table.rows:
+                title_at = next((i for i, c in enumerate(row.cells)
+                                 if _LETTER.search(c) and not _LABEL_CELL.match(c)), None)
+                if title_at is None:
+                    continue
+                rest = [c for i, c in enumerate(row.cells) if i != title_at]
+                section = Section(level=7, title=row.cells[title_at], line=row.line,
+                                  start=row.line, end=row.line, text="\n".join(rest),
+                                  implicit=True, parents=(" ".join(table.header),))
+                found.append(Candidate(section, "table row"))
+    found.sort(key=lambda c: c.section.line)
+    return found
+
+
+def match(pack: RulePack, spec: SectionSpec, section: Section) -> Match:
+    """How well a heading (with the headings above it) carries a rule's topics."""
+    title = words(strip_numbering(section.title))
+    result = spec.meaning.match(pack.lexicon, title)
+    if result.full and spec.exclude:
+        above = [words(strip_numbering(p)) for p in section.parents[-3:]]
+        hit = tuple(e for e in spec.exclude for w in above if pack.lexicon.present(e, w))
+        if hit:
+            return Match(result.matched, result.lacking, hit)
+    return result
+
+
+CONFIRMING_WORDS = 2  # distinct words of the rule's concepts that confirm a weak heading
+
+
+def confirmed(pack: RulePack, spec: SectionSpec, section: Section) -> bool:
+    """A heading that carries only a weak topic counts when its content speaks of the
+    rule's topic (content confirms a weak heading; it never replaces a missing one)."""
+    if not spec.weak or not spec.weak_meaning.match(pack.lexicon, words(
+            strip_numbering(section.title))).full:
+        return False
+    text = words(section.text[:4000])
+    concepts = {c for topic in spec.meaning.topics for c in topic}
+    hits = {t for c in concepts for t in pack.lexicon.concepts.get(c, []) if text.has(t)}
+    if spec.all_of or spec.any_of or spec.pattern:  # the rule's own content test confirms
+        return (all(r.search(section.text) for r in spec.all_of_res)
+                and (spec.any_of_re is None or bool(spec.any_of_re.search(section.text)))
+                and (not spec.pattern or bool(re.search(spec.pattern, section.text)))
+                and (bool(hits) or bool(spec.all_of or spec.any_of)))
+    return len(hits) >= CONFIRMING_WORDS
+
+
+def _applies(spec: SectionSpec, candidate: Candidate) -> bool:
+    return candidate.kind != "heading" or candidate.section.level in spec.levels
+
+
+def sections_by_rule(record: Record, pack: RulePack) -> dict[str, list[Section]]:
+    """Which sections present each section rule: recognised by topic, or declared.
+
+    Headings repeat from record to record, so the answer per (type, heading, parents) is
+    cached on the pack. Table rows count only in an agenda table: one whose header names
+    agenda items, or in which several rows carry distinct required topics.
+    """
+    cache = pack.heading_cache
+    rules = pack.rules_for(record.type, "section")
+    result: dict[str, list[Section]] = {}
+    table_rows: dict[str, list[tuple[str, Section]]] = {}
+    for candidate in candidates(record):
+        section = candidate.section
+        key = (record.type, candidate.kind, section.level, section.title, section.parents)
+        matched = cache.get(key)
+        if matched is None:
+            matched = tuple(
+                r.id for r in rules if r.section and _applies(r.section, candidate)
+                and match(pack, r.section, section).full)
+            if not any(r.section and r.section.weak for r in rules):
+                cache[key] = matched  # weak topics depend on the content: not cached
+        matched += tuple(r.id for r in rules if r.section and r.section.weak
+                         and r.id not in matched and _applies(r.section, candidate)
+                         and not match(pack, r.section, section).excluded
+                         and confirmed(pack, r.section, section))
+        if candidate.kind == "table row":
+            for rule_id in matched:
+                table_rows.setdefault(section.parents[0], []).append((rule_id, section))
+            continue
+        for rule_id in matched:
+            result.setdefault(rule_id, []).append(section)
+    for header, rows in table_rows.items():
+        if len({rule_id for rule_id, _ in rows}) >= AGENDA_MIN_ROWS or pack.lexicon.present(
+                "agenda", words(header)):
+            for rule_id, section in rows:
+                result.setdefault(rule_id, []).append(section)
+    for rule in rules:
+        if rule.section and rule.section.ordered_list and rule.id not in result:
+            steps = [s for s in record.sections
+                     if _ordered_items(s.text) >= max(2, rule.section.min_items)]
+            if steps:
+                result[rule.id] = steps
+    for rule_id, section in declared_sections(record, rules)[0]:
+        if section not in result.setdefault(rule_id, []):
+            result[rule_id].insert(0, section)
+    return result
+
+
+_ORDERED = re.compile(r"^ {0,3}\d{1,3}[.)]\s+\S", re.MULTILINE)
+
+
+def _ordered_items(text: str) -> int:
+    return len(_ORDERED.findall(text))
+
+
+def declared_sections(record: Record, rules: list[Rule]
+                      ) -> tuple[list[tuple[str, Section]], list[tuple[int, str]]]:
+    """The author's ``sections:`` map (rule id -> heading as written): the sections it
+    declares, and what is wrong with it as (line, detail)."""
+    declared = record.data.get("sections")
+    if declared is None:
+        return [], []
+    if not isinstance(declared, dict):
+        return [], [(record.line("sections"), "must map rule ids to headings")]
+    by_id = {r.id: r for r in rules}
+    every = candidates(record)
+    found: list[tuple[str, Section]] = []
+    problems: list[tuple[int, str]] = []
+    for rule_id, titles in declared.items():
+        line = record.line("sections", rule_id)
+        if str(rule_id) not in by_id:
+            problems.append((line, f"names '{rule_id}', which is not a section rule for a "
+                                   f"{record.type or 'record'} (see 'smsdocs explain')"))
+            continue
+        for title in titles if isinstance(titles, list) else [titles]:
+            wanted = words(strip_numbering(str(title)))
+            hit = next((c.section for c in every
+                        if words(strip_numbering(c.section.title)) == wanted), None)
+            if hit is None or not wanted:
+                problems.append((line, f"maps {rule_id} to '{title}', but no heading or "
+                                       f"table row of this file reads so"))
+            else:
+                found.append((str(rule_id), hit))
+    return found, problems
+
+
+def closest(record: Record, rule: Rule, pack: RulePack, limit: int = 3
+            ) -> list[tuple[Candidate, Match]]:
+    """The headings that come nearest to presenting a rule, best first (for hints)."""
+    spec = rule.section
+    if spec is None:
+        return []
+    near = []
+    for candidate in candidates(record):
+        result = match(pack, spec, candidate.section)
+        if result.matched and not result.full:
+            near.append((candidate, result))
+    near.sort(key=lambda cm: (len(cm[1].lacking) + len(cm[1].excluded), -len(cm[1].matched),
+                              cm[0].section.line))
+    return near[:limit]
+
+
+def describe(candidate: Candidate, result: Match) -> str:
+    """'Ops and SLAs' (line 40) was close; it lacks a word for performance."""
+    why = (f"it lacks a word for {' and '.join(_concept(c) for c in result.lacking)}"
+           if result.lacking else
+           f"it sits in another role ({', '.join(_concept(c) for c in result.excluded)})")
+    return (f"'{candidate.section.title}' ({candidate.kind}, line {candidate.section.line}) "
+            f"was close; {why}")
+
+
+def _concept(name: str) -> str:
+    return name.strip("'").replace("-", " ")
 
 
 def check_record(ctx: Context, record: Record) -> None:
     """Run every section rule that applies to the record's type."""
-    rules = ctx.pack.rules_for(record.type, "section")
+    rules = [r for r in ctx.pack.rules_for(record.type, "section") if "output" not in r.extra]
+    for line, detail in declared_sections(
+            record, ctx.pack.rules_for(record.type, "section"))[1]:
+        ctx.report("section.declaration", record.path, line, detail=detail)
     if not rules:
         return
     anchor = record.sections[0].line if record.sections else record.front.body_line
-    found_by_rule = _sections_by_rule(record, rules, ctx.pack.heading_cache)
+    found_by_rule = sections_by_rule(record, ctx.pack)
     seen_placeholder: set[int] = set()
     for rule in rules:
         spec = rule.section
         assert spec is not None
         found = found_by_rule.get(rule.id, [])
-        values = {"title": rule.description.rstrip("."),
-                  "example": rule.extra.get("heading") or spec.aliases[0].capitalize()}
+        values: dict[str, Any] = {
+            "title": rule.description.rstrip("."),
+            "example": rule.extra.get("heading") or (spec.aliases or [rule.id])[0].capitalize()}
         if not found:
+            near = closest(record, rule, ctx.pack, limit=1)
+            if near:
+                values["note"] = describe(*near[0]) + "."
             ctx.report(rule.id, record.path, anchor, problem="missing", **values)
             continue
-        section = found[0]
-        text = "\n".join(s.text for s in found)
-        state = placeholder_state(text, ctx)
-        if state is not None:
-            if section.line not in seen_placeholder:
+        written = []
+        for section in found:  # each heading on its own: one unwritten one is a finding
+            state = placeholder_state(section.text, ctx)
+            if state is None:
+                written.append(section)
+            elif section.line not in seen_placeholder:
                 seen_placeholder.add(section.line)
                 ctx.report("content.placeholder", record.path, section.line,
-                           section=section.title, detail=state)
+                           what=f"section '{section.title}'", detail=state)
+        if not written:
+            continue
+        found = written
+        section = found[0]
+        text = "\n".join(s.text for s in found)
+        if spec.deferral and deferred(text, ctx):
+            ctx.report(rule.id, record.path, section.line, problem="missing",
+                       note=f"'{section.title}' (line {section.line}) only defers the topic "
+                            f"to a later meeting.", **values)
             continue
         _check_content(ctx, record, rule, spec, found, text, values)
 
 
-def _sections_by_rule(record: Record, rules: list[Rule],
-                      cache: dict[tuple[str, int, str], tuple[str, ...]]
-                      ) -> dict[str, list[Section]]:
-    """Which sections each rule's aliases match. Headings repeat from record to record, so
-    the answer per (type, heading) is cached on the pack: one dict look-up per heading."""
-    result: dict[str, list[Section]] = {}
-    for section in record.sections:
-        key = (record.type, section.level, section.title)
-        matched = cache.get(key)
-        if matched is None:
-            title = normalize(section.title)
-            matched = cache[key] = tuple(
-                r.id for r in rules
-                if r.section and section.level in r.section.levels
-                and r.section.heading_re.search(title))
-        for rule_id in matched:
-            result.setdefault(rule_id, []).append(section)
-    return result
+def deferred(text: str, ctx: Context) -> bool:
+    """True when the text only says the topic was not covered (and moves it on)."""
+    pattern = ctx.pack.deferral
+    if pattern is None or not pattern.search(text):
+        return False
+    rest = [s for s in _SENTENCE.split(text) if s.strip() and not pattern.search(s)]
+    return len(_WORD.findall(_MARKUP.sub(" ", " ".join(rest)))) < DEFERRAL_WORDS
 
 
 def _check_content(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
-                   found: list[Section], text: str, values: dict[str, str]) -> None:
+                   found: list[Section], text: str, values: dict[str, Any]) -> None:
     line = found[0].line
     missing = [group[0] for group, regex in zip(spec.all_of, spec.all_of_res, strict=True)
                if not regex.search(text)]
@@ -94,10 +286,11 @@ def _check_content(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
     if spec.any_of_re is not None and not spec.any_of_re.search(text):
         ctx.report(rule.id, record.path, line, problem="unmet", **values)
         return
-    if spec.pattern and not re.search(spec.pattern, text):
+    if spec.pattern and not re.search(spec.pattern, _without(spec, text)):
         ctx.report(rule.id, record.path, line, problem="unmet", **values)
         return
-    items = sum(s.items for s in found)
+    # Several headings that each present the topic (phases as subheadings) are entries too.
+    items = sum(s.items for s in found) + (len(found) if len(found) > 1 else 0)
     if spec.min_items and items < spec.min_items:
         ctx.report(rule.id, record.path, line, problem="unmet", items=items, **values)
         return
@@ -105,8 +298,13 @@ def _check_content(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
         _check_items(ctx, record, rule, spec, found, values)
 
 
+def _without(spec: SectionSpec, text: str) -> str:
+    """The text without what never counts as a target (dates, years, quarters)."""
+    return spec.ignore_re.sub(" ", text) if spec.ignore_re is not None else text
+
+
 def _check_items(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
-                 found: list[Section], values: dict[str, str]) -> None:
+                 found: list[Section], values: dict[str, Any]) -> None:
     pattern = re.compile(spec.each_item_pattern or "")
     tables = [t for t in (record.body.tables if record.body else [])
               if any(s.start <= t.line <= s.end for s in found)]
@@ -116,11 +314,12 @@ def _check_items(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
         rows = [(ln, [tx]) for s in found for ln, tx in s.item_lines]
     for line, cells in rows:
         checked = cells[1:] if spec.each_item_skip_first_cell and len(cells) > 1 else cells
-        if not any(pattern.search(c) for c in checked):
+        if not any(pattern.search(_without(spec, c)) for c in checked):
             # The objective's name: the first checked cell that holds words.
             label = next((c for c in cells if _LETTER.search(c)), cells[0] if cells else "")
+            label = label.strip().split("\n", 1)[0]
             ctx.report(rule.id, record.path, line, problem="item_unmet",
-                       item=label.strip("-*| ")[:60], **values)
+                       item=label.strip("-*| ")[:80], **values)
 
 
 def placeholder_state(text: str, ctx: Context) -> str | None:
@@ -138,9 +337,14 @@ def placeholder_state(text: str, ctx: Context) -> str | None:
             found = found or hits > 0
     if not found:
         return None if _LETTER.search(cleaned) else " (the section is empty)"
-    words = _WORD.findall(_MARKUP.sub(" ", cleaned))
-    if not words and not any(ch.isdigit() for ch in cleaned):
+    words_left = _WORD.findall(_MARKUP.sub(" ", cleaned))
+    if not words_left and not any(ch.isdigit() for ch in cleaned):
         return " (the section is empty)" if not found else ""
-    if found and len(words) < 3:
+    if found and len(words_left) < 3:
         return ""
     return None
+
+
+def topics_of(spec: SectionSpec) -> Topics:
+    """The rule's topics (for explain)."""
+    return spec.meaning

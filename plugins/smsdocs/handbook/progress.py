@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..checks.sections import matching_sections, normalize
+from ..checks.sections import sections_by_rule
 from ..findings import Finding
 from ..model import Record
 from ..rulepack import Rule, RulePack
@@ -106,11 +106,11 @@ def section_rules(pack: RulePack, record_type: str) -> list[tuple[str, Rule]]:
 def record_progress(record: Record, pack: RulePack, findings: list[Finding]) -> RecordProgress:
     """Which required sections of one record are written (findings: the record's file's)."""
     placeholder_lines = {f.line for f in findings if f.rule == PLACEHOLDER_RULE}
-    titles = [(s, normalize(s.title)) for s in record.sections]
     progress = RecordProgress(record=record)
+    found_by_rule = sections_by_rule(record, pack)
     for heading, rule in section_rules(pack, record.type):
         assert rule.section is not None
-        found = matching_sections(record, rule.section, titles)
+        found = found_by_rule.get(rule.id, [])
         if not found:
             state, line = "missing", 0
         else:

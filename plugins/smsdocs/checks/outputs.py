@@ -1,0 +1,104 @@
+"""The outputs of a management review (9.3): decisions on improvement, on changes to the SMS
+and the services, and on resources, wherever the minutes record them: in ``actions:`` (an
+``output:`` on an action, or its words), in a decisions section or table, or in prose
+("no change to the SMS is needed" is a decision)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..concepts import Lexicon, words
+from ..context import Context
+from ..markdown import Section
+from ..model import ManagementReview, id_tokens
+from ..rulepack import Rule
+from .fields import placeholder_value
+from .sections import placeholder_state, sections_by_rule
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*(?:[-*+|]|\d+[.)])\s)")
+# A sentence that records a decision (or states that nothing needs deciding).
+DECIDING = ("decid", "decision", "agree", "approv", "resolv", "endors", "declin", "defer",
+            "not need", "no need", "no change", "unchanged", "adequate", "sufficient")
+
+
+@lru_cache(maxsize=64)
+def _lexicon(kind: str, terms: tuple[str, ...]) -> Lexicon:
+    return Lexicon.of({kind: terms})
+
+
+def output_rules(ctx: Context, review: ManagementReview) -> list[Rule]:
+    return [r for r in ctx.pack.rules_for(review.type, "section") if "output" in r.extra]
+
+
+def decision_sections(ctx: Context, review: ManagementReview) -> list[Section]:
+    """The sections (or agenda rows) that record the review's decisions."""
+    found = sections_by_rule(review, ctx.pack)
+    seen: dict[int, Section] = {}
+    for rule in output_rules(ctx, review):
+        for section in found.get(rule.id, []):
+            seen.setdefault(section.line, section)
+    return [s for s in seen.values() if placeholder_state(s.text, ctx) is None]
+
+
+def check_record(ctx: Context, review: ManagementReview) -> None:
+    """One finding per output that no decision of the review addresses."""
+    check_decision_tables(ctx, review)
+    rules = output_rules(ctx, review)
+    sections = decision_sections(ctx, review)
+    written = [a for a in review.actions
+               if not placeholder_value(str(a.data.get("title") or ""), ctx.pack)]
+    if not rules or not (written or sections):
+        return  # review.decisions.none or content.placeholder says it once
+    action_text = "\n".join(
+        " ".join(str(a.data.get(k) or "") for k in ("title", "success_criteria", "output"))
+        for a in written)
+    decided = words("\n".join([action_text, *(s.text for s in sections)]))
+    body = "\n".join(review.body.lines) if review.body else ""
+    prose = [s for s in _SENTENCE.split(body) if any(d in s.lower() for d in DECIDING)]
+    anchor = (sections[0].line if sections else review.line("actions")
+              if "actions" in review.data else review.line("type"))
+    for rule in rules:
+        kind = str(rule.extra["output"])
+        if any(str(a.data.get("output") or "") == kind for a in written):
+            continue
+        lexicon = _lexicon(kind, tuple(str(w) for w in rule.extra.get("output_words") or []))
+        if lexicon.present(kind, decided) or any(lexicon.present(kind, words(s))
+                                                 for s in prose):
+            continue
+        ctx.report(rule.id, review.path, anchor, problem="unmet",
+                   title=rule.description.rstrip("."), example="Decisions")
+
+
+def has_decisions(ctx: Context, review: ManagementReview) -> bool:
+    """Whether the body records decisions (a decisions section or table with content)."""
+    return bool(decision_sections(ctx, review))
+
+
+_OWNER_HEADER = re.compile(
+    r"(?i)\b(?:owner|responsible|accountable|lead|who|assigned|action by|by whom)\b")
+
+
+def check_decision_tables(ctx: Context, review: ManagementReview) -> None:
+    """Decisions recorded as a table in the body: each row names a real owner."""
+    body = review.body
+    sections = decision_sections(ctx, review)
+    if body is None or not sections:
+        return
+    for table in body.tables:
+        if not any(s.start <= table.line <= s.end for s in sections):
+            continue
+        column = next((i for i, h in enumerate(table.header) if _OWNER_HEADER.search(h)), None)
+        if column is None:
+            continue
+        for row in table.rows:
+            owner = row.cells[column].strip() if column < len(row.cells) else ""
+            ids = id_tokens(" ".join(row.cells))
+            label = ids[0] if ids else next((c for c in row.cells if c.strip()), "?")[:40]
+            if not owner:
+                ctx.report("review.decision.owner", review.path, row.line, action=label,
+                           detail="has no owner")
+            elif placeholder_value(owner, ctx.pack):
+                ctx.report("review.decision.owner", review.path, row.line, action=label,
+                           detail=f"names the placeholder owner '{owner}', so nobody is "
+                                  f"accountable for it")
