@@ -91,6 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--profile", choices=("2018", "2011"), default="2018")
     init.add_argument("--force", action="store_true",
                       help="add the missing files to a non-empty folder (never overwrites)")
+    explain = commands.add_parser(
+        "explain", help="why each required section of a file is (not) recognised")
+    explain.add_argument("file", type=Path, help="a document or record")
+    explain.add_argument("--rule", metavar="ID", help="only this section rule")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument("--root", type=Path,
+                         help="repository root (default: the nearest folder above FILE with "
+                              "smsdocs.yml, mkdocs.yml or .git)")
+    explain.add_argument("--profile", choices=("2018", "2011"))
+    explain.add_argument("--config", type=Path)
     rules = commands.add_parser("rules", help="list every rule of the pack")
     rules.add_argument("root", nargs="?", default=".")
     rules.add_argument("--profile", choices=("2018", "2011"))
@@ -125,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args)
         if args.command == "init":
             return _init(args)
+        if args.command == "explain":
+            return _explain(args)
         if args.command in ("review", "export", "import"):
             return _review_tools(args)
         if args.command == "pack":
@@ -140,6 +152,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. piped into head
         return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from .explain import explain, render_text
+
+    path = args.file
+    if not path.is_file():
+        raise UsageError(f"not a file: {path}")
+    root = (args.root or _repository_of(path)).resolve()
+    config = config_mod.load(root, args.config)
+    result = explain(root, path, config.rule_pack(args.profile), args.rule, config.as_of)
+    if args.format == "json":
+        print(json.dumps(result.as_json(), indent=2))
+    else:
+        print(render_text(result))
+    return EXIT_USAGE if result.problems and not result.rules else EXIT_OK
+
+
+def _repository_of(path: Path) -> Path:
+    """The nearest folder above a file that holds smsdocs.yml, mkdocs.yml or .git."""
+    for folder in path.resolve().parents:
+        if any((folder / marker).exists() for marker in (*config_mod.CONFIG_NAMES,
+                                                          "mkdocs.yml", ".git", "records")):
+            return folder
+    return path.resolve().parent
 
 
 def _root(args: argparse.Namespace) -> Path:

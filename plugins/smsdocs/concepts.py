@@ -120,11 +120,19 @@ class Lexicon:
     """Named concepts, each a list of terms (word or phrase), as stems."""
 
     concepts: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    written: dict[tuple[str, ...], str] = field(default_factory=dict)  # stems -> as written
 
     @classmethod
     def of(cls, raw: dict[str, Iterable[str]]) -> Lexicon:
-        return cls({str(name): [t for t in (term(str(x)) for x in terms) if t]
-                    for name, terms in (raw or {}).items()})
+        lexicon = cls()
+        for name, terms in (raw or {}).items():
+            stems = lexicon.concepts.setdefault(str(name), [])
+            for text in terms:
+                stemmed = term(str(text))
+                if stemmed and stemmed not in stems:
+                    stems.append(stemmed)
+                    lexicon.written.setdefault(stemmed, str(text))
+        return lexicon
 
     def present(self, name: str, text: Words) -> bool:
         """Whether the concept (or, for a name not in the lexicon, the literal) is in text."""

@@ -196,12 +196,15 @@ def closest(record: Record, rule: Rule, pack: RulePack, limit: int = 3
     spec = rule.section
     if spec is None:
         return []
+    presenting = {s.line for found in sections_by_rule(record, pack).values() for s in found}
     near = []
     for candidate in candidates(record):
         result = match(pack, spec, candidate.section)
         if result.matched and not result.full:
             near.append((candidate, result))
-    near.sort(key=lambda cm: (len(cm[1].lacking) + len(cm[1].excluded), -len(cm[1].matched),
+    # a heading that already presents another section is a less likely candidate
+    near.sort(key=lambda cm: (len(cm[1].lacking) + len(cm[1].excluded),
+                              cm[0].section.line in presenting, -len(cm[1].matched),
                               cm[0].section.line))
     return near[:limit]
 
