@@ -486,3 +486,18 @@ def test_a_broken_file_is_one_error_not_one_per_mention(judge: Findings) -> None
                          NC.format(evidence="      - NC-001").replace("NC-001\n", "NC-002\n", 1)
                          .replace("CA-001", "CA-002"), "docs/notes.md": mentions})
     assert [f.rule for f in findings] == ["frontmatter.invalid"]
+
+
+def test_follow_up_is_checked_even_without_a_previous_actions_heading(judge: Findings) -> None:
+    first = review()
+    later = review(inputs=[(t, b) for t, b in INPUTS if t != "Matters arising"]).replace(
+        "id: MR-2026-02", "id: MR-2027-01").replace("date: 2026-10-15", "date: 2027-02-15") \
+        .replace("MR-ACT-001", "MR-ACT-011").replace("MR-ACT-002", "MR-ACT-012").replace(
+        "target_date: 2027-01-31", "target_date: 2027-06-30").replace(
+        "Two minor nonconformities", "MR-ACT-001 is done. Two minor nonconformities")
+    found = rules_at(judge({REVIEW_PATH: first, "records/reviews/mr-2027-01.md": later}),
+                     "records/reviews/mr-2027-01.md")
+    minutes = line_of(later, "# Minutes")
+    assert ("review.input.previous-actions", minutes) in found
+    assert ("review.previous-actions", minutes) in found  # MR-ACT-002 is nowhere
+    assert len([r for r, _ in found if r == "review.previous-actions"]) == 1

@@ -82,13 +82,17 @@ def _follow_up(ctx: Context, chain: ReviewChain, review: ManagementReview,
     if rule is None:
         return
     sections = previous_actions_section(ctx, review)
-    if not sections:
-        return  # review.input.previous-actions reports the missing section
-    if placeholder_state("\n".join(s.text for s in sections), ctx) is not None:
+    if sections and placeholder_state("\n".join(s.text for s in sections), ctx) is not None:
         return  # an unwritten section: content.placeholder already says so
-    anchor = sections[0].line
-    text_lines = [(s.start + i, line) for s in sections
-                  for i, line in enumerate(s.text.split("\n"))]
+    if sections:
+        anchor = sections[0].line
+        text_lines = [(s.start + i, line) for s in sections
+                      for i, line in enumerate(s.text.split("\n"))]
+    elif previous is None or review.body is None:
+        return  # review.input.previous-actions reports the missing section
+    else:  # no section for input a): the follow-up may still be anywhere in the minutes
+        anchor = review.sections[0].line if review.sections else review.front.body_line
+        text_lines = list(enumerate(review.body.lines, start=review.body.first_line))
     if previous is None:
         pattern = re.compile(str(rule.extra.get("first_review_pattern", "")))
         if not any(pattern.search(line) for _, line in text_lines):
