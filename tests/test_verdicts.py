@@ -106,6 +106,7 @@ def errors(findings: list[Finding]) -> list[Finding]:
     pytest.param(lambda i, t: f"#### {chr(96 + i)}) {t}", id="lettered-h4"),
     pytest.param(lambda i, t: f"**Item {i} - {t}**", id="bold-lines"),
     pytest.param(lambda i, t: f"## {i}) {t.upper()}", id="upper-case"),
+    pytest.param(lambda i, t: f"# {i}. {t}", id="several-h1"),
 ])
 def test_a_clean_review_in_any_heading_style_has_no_error(style: Callable[[int, str], str],
                                                          judge: Findings) -> None:
@@ -122,6 +123,15 @@ def test_minutes_as_one_agenda_table_present_each_input(judge: Findings) -> None
     without_risks = text.replace("| 13 | Risk assessment results |", "| 13 | Any other business |")
     assert rules_at(errors(judge({REVIEW_PATH: without_risks}))) == {
         ("review.input.risks", line_of(without_risks, "# Minutes"))}
+
+
+def test_minutes_as_a_numbered_list_with_bold_items_present_each_input(
+        judge: Findings) -> None:
+    items = "\n".join(f"{i}. **{t}:** {b}" for i, (t, b) in enumerate(
+        [*INPUTS, TAIL, CONCLUSION], start=1))
+    text = (FRONT.format(chair="Managing Director", owner="Service Delivery Manager")
+            + "# Minutes\n\n" + items + "\n")
+    assert errors(judge({REVIEW_PATH: text})) == []
 
 
 def test_a_table_that_is_not_an_agenda_presents_nothing(judge: Findings) -> None:

@@ -86,6 +86,7 @@ class Body:
     lines: list[str]
     first_line: int
     ids: list[tuple[int, str]] | None = None  # id-shaped words in the prose, computed once
+    list_items: list[tuple[int, str]] = field(default_factory=list)  # top level, whole text
 
 
 def parse(body: str, first_line: int) -> Body:
@@ -99,6 +100,7 @@ def parse(body: str, first_line: int) -> Body:
     prose: list[ProseSpan] = []
     code_lines: set[int] = set()
     item_starts: list[tuple[int, str]] = []  # (line, text) of list items and table rows
+    list_items: list[tuple[int, str]] = []
     list_depth = 0
     table: Table | None = None
     row: TableRow | None = None
@@ -129,6 +131,7 @@ def parse(body: str, first_line: int) -> Body:
             # are their details.
             item_starts.append((offset + token.map[0],
                                 "\n".join(lines[token.map[0]:token.map[1]]).strip()))
+            list_items.append(item_starts[-1])
         elif kind == "table_open":
             table = Table(line=offset + token.map[0], header=[], rows=[])
             tables.append(table)
@@ -149,7 +152,7 @@ def parse(body: str, first_line: int) -> Body:
                 _collect_prose(token, offset + token.map[0], prose)
     sections = _sections(headings, lines, offset, item_starts)
     return Body(sections=sections, tables=tables, prose=prose, code_lines=code_lines,
-                lines=lines, first_line=first_line)
+                lines=lines, first_line=first_line, list_items=list_items)
 
 
 def _collect_prose(token: Token, line: int, out: list[ProseSpan]) -> None:

@@ -47,23 +47,41 @@ class Candidate:
     kind: str  # "heading", "bold line" or "table row"
 
 
+_BOLD_LEAD = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+(\*\*|__)(?=\S)([^*_\n]{2,120}?)(?<=\S)\1"
+                        r"\s*[:.\u2013\u2014-]?\s*(.*)$", re.DOTALL)
+
+
 def candidates(record: Record) -> list[Candidate]:
-    """The headings, bold lines and agenda-table rows of a record, in file order."""
+    """The headings, bold lines, agenda-table rows and bold-led list items of a record, in
+    file order. H1 is the page title, unless a document has several (then they are its
+    sections)."""
+    several_h1 = sum(1 for s in record.sections if s.level == 1) > 1
     found = [Candidate(s, "bold line" if s.implicit else "heading")
-             for s in record.sections if 2 <= s.level <= 6]
+             for s in record.sections if s.level >= 2 or several_h1]
     body = record.body
-    if body is not None:
-        for table in body.tables:
-            for row in table.rows:
-                title_at = next((i for i, c in enumerate(row.cells)
-                                 if _LETTER.search(c) and not _LABEL_CELL.match(c)), None)
-                if title_at is None:
-                    continue
-                rest = [c for i, c in enumerate(row.cells) if i != title_at]
-                section = Section(level=7, title=row.cells[title_at], line=row.line,
-                                  start=row.line, end=row.line, text="\n".join(rest),
-                                  implicit=True, parents=(" ".join(table.header),))
-                found.append(Candidate(section, "table row"))
+    if body is None:
+        return found
+    for table in body.tables:
+        for row in table.rows:
+            title_at = next((i for i, c in enumerate(row.cells)
+                             if _LETTER.search(c) and not _LABEL_CELL.match(c)), None)
+            if title_at is None:
+                continue
+            rest = [c for i, c in enumerate(row.cells) if i != title_at]
+            section = Section(level=7, title=row.cells[title_at], line=row.line,
+                              start=row.line, end=row.line, text="\n".join(rest),
+                              implicit=True, parents=(" ".join(table.header),))
+            found.append(Candidate(section, "table row"))
+    owners = sorted((s.line, s.title) for s in record.sections)
+    for line, text in body.list_items:  # "1. **Customer feedback**: NPS 38 ..."
+        lead = _BOLD_LEAD.match(text)
+        if lead is None:
+            continue
+        above = [t for ln, t in owners if ln < line]
+        section = Section(level=7, title=lead.group(2).strip(), line=line, start=line,
+                          end=line + text.count("\n"), text=lead.group(3),
+                          implicit=True, parents=(f"list under {above[-1] if above else ''}",))
+        found.append(Candidate(section, "list item"))
     found.sort(key=lambda c: c.section.line)
     return found
 
@@ -72,8 +90,11 @@ def match(pack: RulePack, spec: SectionSpec, section: Section) -> Match:
     """How well a heading (with the headings above it) carries a rule's topics."""
     title = words(strip_numbering(section.title))
     result = spec.meaning.match(pack.lexicon, title)
+    parents = section.parents
+    if parents and parents[0].startswith("list under "):  # a list item: its section heading
+        parents = (parents[0][len("list under "):],)
     if result.full and spec.exclude:
-        above = [words(strip_numbering(p)) for p in section.parents[-3:]]
+        above = [words(strip_numbering(p)) for p in parents[-3:]]
         hit = tuple(e for e in spec.exclude for w in above if pack.lexicon.present(e, w))
         if hit:
             return Match(result.matched, result.lacking, hit)
@@ -101,7 +122,8 @@ def confirmed(pack: RulePack, spec: SectionSpec, section: Section) -> bool:
 
 
 def _applies(spec: SectionSpec, candidate: Candidate) -> bool:
-    return candidate.kind != "heading" or candidate.section.level in spec.levels
+    return candidate.kind != "heading" or candidate.section.level in spec.levels \
+        or candidate.section.level == 1
 
 
 def sections_by_rule(record: Record, pack: RulePack) -> dict[str, list[Section]]:
@@ -129,7 +151,7 @@ def sections_by_rule(record: Record, pack: RulePack) -> dict[str, list[Section]]
                          and r.id not in matched and _applies(r.section, candidate)
                          and not match(pack, r.section, section).excluded
                          and confirmed(pack, r.section, section))
-        if candidate.kind == "table row":
+        if candidate.kind in ("table row", "list item"):
             for rule_id in matched:
                 table_rows.setdefault(section.parents[0], []).append((rule_id, section))
             continue
