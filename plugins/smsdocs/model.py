@@ -107,6 +107,7 @@ class Record:
     front: FrontMatter
     body: Body | None
     actions: list[Action] = field(default_factory=list)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # derived
 
     @property
     def data(self) -> dict[str, Any]:

@@ -55,6 +55,14 @@ def candidates(record: Record) -> list[Candidate]:
     """The headings, bold lines, agenda-table rows and bold-led list items of a record, in
     file order. H1 is the page title, unless a document has several (then they are its
     sections)."""
+    cached = record.memo.get("candidates")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    record.memo["candidates"] = found = _candidates(record)
+    return found
+
+
+def _candidates(record: Record) -> list[Candidate]:
     several_h1 = sum(1 for s in record.sections if s.level == 1) > 1
     found = [Candidate(s, "bold line" if s.implicit else "heading")
              for s in record.sections if s.level >= 2 or several_h1]
@@ -133,6 +141,14 @@ def sections_by_rule(record: Record, pack: RulePack) -> dict[str, list[Section]]
     cached on the pack. Table rows count only in an agenda table: one whose header names
     agenda items, or in which several rows carry distinct required topics.
     """
+    key = ("sections", id(pack))
+    if key in record.memo:
+        return record.memo[key]  # type: ignore[no-any-return]
+    record.memo[key] = result = _sections_by_rule(record, pack)
+    return result
+
+
+def _sections_by_rule(record: Record, pack: RulePack) -> dict[str, list[Section]]:
     cache = pack.heading_cache
     rules = pack.rules_for(record.type, "section")
     result: dict[str, list[Section]] = {}
