@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     evidence.add_argument("--mkdocs-config", default="mkdocs.auditor.yml", metavar="FILE",
                           help="MkDocs config of the auditor site, relative to ROOT "
                                "(default: mkdocs.auditor.yml)")
+    evidence.add_argument("--engine", choices=("properdocs", "mkdocs"),
+                          help="site generator of the build (default: ProperDocs when "
+                               "installed, else MkDocs)")
     return parser
 
 

@@ -25,6 +25,13 @@ from .validate import validate
 
 log = get_plugin_logger("smsdocs")
 
+try:  # declares ProperDocs support as ProperDocs asks plugins to (properdocs.org)
+    import properdocs.replacement_warning as _properdocs
+except ImportError:  # MkDocs alone
+    pass
+else:
+    _properdocs.setup()  # a notice only when the build runs under the `mkdocs` executable
+
 
 class SmsdocsConfig(base.Config):
     pack = c.Optional(c.Type(str))
