@@ -108,6 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     evidence.add_argument("--engine", choices=("properdocs", "mkdocs"),
                           help="site generator of the build (default: ProperDocs when "
                                "installed, else MkDocs)")
+    render = commands.add_parser(
+        "render", help="the handbook as plain Markdown for an engine without plugins")
+    render.add_argument("root", nargs="?", default=".", help="repository root (default: .)")
+    render.add_argument("--out", required=True, type=Path, metavar="DIR",
+                        help="folder to write (new, empty, or made by an earlier render)")
+    render.add_argument("--edition", choices=("internal", "auditor"),
+                        help="edition (default: the plugin's audience in the config)")
+    render.add_argument("--config", type=Path, metavar="FILE",
+                        help="engine config, relative to ROOT (default: mkdocs.yml, or "
+                             "mkdocs.auditor.yml for --edition auditor)")
+    render.add_argument("--as-of", type=_date, help="date for overdue and review states")
     return parser
 
 
@@ -130,6 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _init(args)
         if args.command in ("review", "export", "import"):
             return _review_tools(args)
+        if args.command == "render":
+            from .plain_markdown import run as run_render
+
+            return run_render(args)
         if args.command == "pack":
             from .evidence_pack import run as run_pack
 
