@@ -5,6 +5,7 @@ built by real ProperDocs and real MkDocs 1.x (handbook and auditor edition, the 
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 import subprocess
@@ -120,3 +121,41 @@ def test_pack_builds_with_properdocs_and_engine_mkdocs_still_works(example: Path
     for proc in (default, chosen):
         output = proc.stdout + proc.stderr
         assert not [b for b in BANNERS if b in output], output[-2000:]
+
+
+DOC = """\
+---
+id: POL-001
+type: policy
+title: Policy
+owner: Managing Director
+---
+
+# Policy
+"""
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"mkdocs.yml": "site_name: S\nplugins:\n  - search\n  - smsdocs\n"}, []),
+    ({"mkdocs.yml": "site_name: S\ntheme: {name: material}\nplugins:\n  - search\n"},
+     [("mkdocs.yml", 3)]),
+    ({"mkdocs.yml": "site_name: S\n"}, [("mkdocs.yml", 1)]),
+    ({"mkdocs.yml": "INHERIT: base.yml\nsite_name: S\n",
+      "base.yml": "site_name: B\nplugins:\n  smsdocs: {}\n"}, []),
+    ({"mkdocs.yml": "site_name: S\nplugins:\n  smsdocs: {}\n", "zensical.toml": "[project]\n"},
+     [("zensical.toml", 1)]),
+    ({}, []),
+])
+def test_check_warns_once_when_the_site_would_lack_the_plugin(
+        tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int]]) -> None:
+    for name, text in {"docs/policy.md": DOC, **files}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "smsdocs", "check", str(tmp_path),
+                           "--format", "json", "--as-of", "2026-11-23"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode in (0, 1), proc.stderr
+    found = [f for f in json.loads(proc.stdout)["findings"]
+             if f["rule"] == "engine.plugin-missing"]
+    assert [(f["file"], f["line"]) for f in found] == expected
+    assert all(f["severity"] == "warning" and "smsdocs render" in f["hint"] for f in found)

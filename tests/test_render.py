@@ -99,7 +99,7 @@ def test_render_builds_without_the_plugin_with_every_page(example: Path,
     assert 'class="smsdocs-card"' in card and "assets/smsdocs/smsdocs.css" in card
 
 
-def test_auditor_render_leaves_internal_content_out(tmp_path: Path) -> None:
+def test_auditor_render_leaves_internal_content_out_and_has_every_page(tmp_path: Path) -> None:
     root = _copy_example(tmp_path / "sms")
     _canary_files(root)
     out = tmp_path / "auditor"
@@ -115,6 +115,11 @@ def test_auditor_render_leaves_internal_content_out(tmp_path: Path) -> None:
     assert REPO_HOST not in texts["mkdocs.yml"]
     assert "built from commit" in texts["docs/sms/policy.md"]
     assert "use_directory_urls: false" in texts["mkdocs.yml"]
+    _build(engine.choose(), root / "mkdocs.auditor.yml", tmp_path / "with-plugin")
+    _build("mkdocs", out / "mkdocs.yml", tmp_path / "without-plugin")
+    with_plugin, without = _pages(tmp_path / "with-plugin"), _pages(tmp_path / "without-plugin")
+    assert sorted(without) == sorted(with_plugin) and "registers/evidence.html" in without
+    assert [name for name in with_plugin if with_plugin[name] != without[name]] == []
 
 
 def test_render_refuses_folders_it_did_not_make(example: Path, tmp_path: Path) -> None:

@@ -169,7 +169,7 @@ def _root(args: argparse.Namespace) -> Path:
 
 def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     """Run the full check, with the document-control checks when ROOT is in git."""
-    from .checks import doccontrol
+    from .checks import doccontrol, engine
     from .history import RepositoryHistory
     from .validate import validate
 
@@ -177,7 +177,7 @@ def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     config = config_mod.load(root, args.config)
     pack = config.rule_pack(args.profile)
     history = RepositoryHistory.open(root, config.paths)
-    extra = [doccontrol.checker(history)] if history is not None else []
+    extra = [engine.check] + ([doccontrol.checker(history)] if history is not None else [])
     return root, config, validate(root, config, pack, args.as_of, extra_checks=extra), history
 
 

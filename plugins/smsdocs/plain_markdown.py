@@ -190,8 +190,6 @@ class Renderer:
         provenance = self._provenance()
 
         def finish(src: str, markdown: str) -> str:
-            if self.auditor:
-                markdown = audience.strip_comments(markdown)
             if provenance:
                 markdown = markdown.rstrip("\n") + "\n\n" + raw_block(provenance) + "\n"
             return markdown
@@ -199,7 +197,10 @@ class Renderer:
         files: dict[str, bytes | Path] = {}
         for src, path in sources:
             if src.endswith(".md"):
-                files[src] = finish(src, self._source_page(handbook, src, path)).encode()
+                text = self._source_page(handbook, src, path)
+                if self.auditor:  # comments may hold notes; the generated pages' go in clean()
+                    text = audience.strip_comments(text)
+                files[src] = finish(src, text).encode()
             else:
                 files[src] = path
         for page in generated:
