@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from smsdocs import engine
+from smsdocs.handbook.markdown_prose import rewrite, target_src
 from test_auditor import EPOCH, GIT_ENV, MARKERS, REPO_HOST, _canary_files
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +57,10 @@ def _build(name: str, config: Path, site: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-4000:]
 
 
-def _pages(site: Path) -> dict[str, tuple[str, str, frozenset[str], frozenset[str]]]:
-    """Every page: (title, h1, element ids in the article, SMS ids in its text)."""
+def _pages(site: Path) -> dict[str, tuple[str, str, frozenset[str], frozenset[str],
+                                          tuple[str, ...]]]:
+    """Every page: (title, h1, element ids in the article, SMS ids in its text, the links
+    of the article: ids linked in prose, cards, registers)."""
     out = {}
     for path in sorted(site.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
@@ -68,7 +71,8 @@ def _pages(site: Path) -> dict[str, tuple[str, str, frozenset[str], frozenset[st
             html.unescape(title.group(1)) if title else "",
             html.unescape(_TAG.sub("", h1.group(1))).strip() if h1 else "",
             frozenset(re.findall(r'\bid="([^"]+)"', article)),
-            frozenset(_SMS_ID.findall(html.unescape(_TAG.sub(" ", article)))))
+            frozenset(_SMS_ID.findall(html.unescape(_TAG.sub(" ", article)))),
+            tuple(sorted(re.findall(r'href="([^"]*)"', article))))
     return out
 
 
@@ -138,3 +142,22 @@ def test_render_refuses_folders_it_did_not_make(example: Path, tmp_path: Path) -
     assert smsdocs("render", str(example), "--out", str(out), "--as-of", AS_OF).returncode == 0
     assert not (out / "docs/stale.md").exists() and (out / "docs/registers/kpis.md").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "busy"]  # no temp left
+
+
+def test_prose_pass_leaves_code_links_and_definitions_alone() -> None:
+    source = ("MR-ACT-003 and `MR-ACT-003` and [MR-ACT-003](../a/b.md) MR-ACT-003\n"
+              "```text\nMR-ACT-003\n```\n[def]: https://x.example MR-ACT-003\n"
+              "~~~~\n``` MR-ACT-003\n~~~~\n<td>MR-ACT-003</td>")
+    seen: list[str] = []
+
+    def link(token: str, text: str, href: str) -> str:
+        seen.append(f"{text}|{href}")
+        return token
+
+    out = rewrite(source, lambda t: t.replace("MR-ACT-003", "ID"), link)
+    assert out == ("ID and `MR-ACT-003` and [MR-ACT-003](../a/b.md) ID\n"
+                   "```text\nMR-ACT-003\n```\n[def]: https://x.example MR-ACT-003\n"
+                   "~~~~\n``` MR-ACT-003\n~~~~\n<td>ID</td>")
+    assert seen == ["MR-ACT-003|../a/b.md"]
+    assert target_src("../records/nc/NC-9.md#x", "sms/policy.md") == "records/nc/NC-9.md"
+    assert target_src("https://x.example/a.md", "sms/policy.md") is None

@@ -28,6 +28,7 @@ from . import config as core_config
 from .errors import UsageError
 from .frontmatter import split
 from .handbook import Handbook, audience
+from .handbook import markdown_prose as prose
 from .handbook.graph import SMS_JSON
 from .handbook.history_view import open_history
 from .handbook.layout import (
@@ -38,6 +39,7 @@ from .handbook.layout import (
     Layout,
     resolve_as_of,
 )
+from .handbook.markdown_prose import target_src
 from .handbook.provenance import Provenance, source_commit
 from .handbook.site import (
     edition_view,
@@ -182,8 +184,8 @@ class Renderer:
         urls = {src: page_url(src, self.directory_urls)
                 for src in [*source_srcs, *(p.src for p in generated), *assets, SMS_JSON]}
         handbook.set_urls(urls)
-        excluded_urls = {page_url(s, self.directory_urls) for s in
-                         (self.layout.src_of(p) for p in view.excluded.paths) if s}
+        excluded_srcs = {s for s in (self.layout.src_of(p) for p in view.excluded.paths) if s}
+        excluded_urls = {page_url(s, self.directory_urls) for s in excluded_srcs}
         cleaner = audience.Cleaner(excluded_urls, view.excluded.ids, audience.repository_hosts(
             self.config.get("repo_url"), self.options.get("internal_hosts") or [])) \
             if self.auditor else None
@@ -197,7 +199,7 @@ class Renderer:
         files: dict[str, bytes | Path] = {}
         for src, path in sources:
             if src.endswith(".md"):
-                text = self._source_page(handbook, src, path)
+                text = self._source_page(handbook, src, path, cleaner, excluded_srcs)
                 if self.auditor:  # comments may hold notes; the generated pages' go in clean()
                     text = audience.strip_comments(text)
                 files[src] = finish(src, text).encode()
@@ -259,9 +261,11 @@ class Renderer:
         commit = source_commit(self.layout.root, self.layout.folders())
         return Provenance(commit, self.as_of, self.edition).html()
 
-    def _source_page(self, handbook: Handbook, src: str, path: Path) -> str:
+    def _source_page(self, handbook: Handbook, src: str, path: Path,
+                     cleaner: audience.Cleaner | None, excluded: set[str]) -> str:
         """A source page's Markdown with what the plugin adds: title and tags in the front
-        matter, the header card and the footer; internal fields left out for the auditor."""
+        matter, the header card and the footer, ids in the prose linked; for the auditor,
+        internal fields left out and links to excluded content marked."""
         text = path.read_text(encoding="utf-8", errors="replace")
         front = split(text)
         if front.error or (front.present and not isinstance(front.data, dict)):
@@ -279,7 +283,20 @@ class Renderer:
         if self.auditor:
             for name in self.internal_fields:
                 changed |= meta.pop(name, None) is not None
-        body = record_markdown(handbook, src, front.body)
+        url = handbook.urls.get(src, "")
+
+        def text(segment: str) -> str:  # the plugin's passes over a page's HTML
+            segment = handbook.link_ids(segment, src)
+            return cleaner.clean(segment, url) if cleaner is not None else segment
+
+        def link(token: str, label: str, href: str) -> str:
+            if cleaner is None:
+                return token
+            if target_src(href, src) in excluded or cleaner.excluded_link(href, url):
+                return audience.marked(label)
+            return token
+
+        body = prose.rewrite(record_markdown(handbook, src, front.body), text, link)
         if not changed and front.present:
             return text[: len(text) - len(front.body)] + body
         return _front(meta, body)

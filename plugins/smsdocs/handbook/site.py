@@ -79,7 +79,7 @@ def page_html(handbook: Handbook, view: EditionView, src: str, html: str) -> str
 def record_markdown(handbook: Handbook, src: str, body: str) -> str:
     """A source page's Markdown body with the same header card (after its first ``# `` line)
     and footer the plugin adds to its HTML, as raw HTML blocks (for an engine without the
-    plugin). Ids in the page's own prose stay text: linking them needs the rendered HTML."""
+    plugin; `smsdocs render` then links the ids in it with markdown_prose.py)."""
     card = handbook.card(src)
     footer = handbook.extensions.record_footer(src)
     if card:
