@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from smsdocs import engine
 from test_plugin import broken_links
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -91,8 +92,8 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def build(root: Path, site: Path, config: str = "mkdocs.auditor.yml") -> str:
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
-                           str(root / config), "-d", str(site)], cwd=root, env=_env(),
+    proc = subprocess.run(engine.build_command(engine.choose(), str(root / config), str(site),
+                                               quiet=False), cwd=root, env=_env(),
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return proc.stderr

@@ -154,7 +154,7 @@ def test_ci_files_run_commands_smsdocs_accepts():
                for c in checks)
     assert any("--format sarif" in c for c in checks)
     assert any("--format junit" in c for c in checks)
-    assert any(c.startswith("mkdocs build --strict") for c in commands)
+    assert any(c.startswith("properdocs build --strict") for c in commands)  # engine.py
     for command in checks:
         words = shlex.split(command.split(">")[0].split("||")[0])
         build_parser().parse_args(words[1:])  # exits (fails the test) on an unknown flag

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import check_tree
+from smsdocs import engine
 
 ORG, SERVICES = 'Acme "Cloud" IT', "Hosting, Service Desk"
 
@@ -72,19 +73,24 @@ def test_filling_one_template_removes_its_findings(fresh: Path) -> None:
     assert findings  # the other templates are still unwritten
 
 
-def test_handbook_skeleton_builds(fresh: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", engine.ENGINES)
+def test_handbook_skeleton_builds(fresh: Path, tmp_path: Path, name: str) -> None:
+    """Both engines read the configuration init writes (handbook and auditor edition)."""
+    env = engine.environment()
     site = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
-                            cwd=fresh, capture_output=True, text=True, check=False)
+    result = subprocess.run(engine.build_command(name, "mkdocs.yml", str(site), strict=False),
+                            cwd=fresh, capture_output=True, text=True, check=False, env=env)
     assert result.returncode == 0, result.stderr
     assert (site / "index.html").is_file()
+    assert name.encode() in (site / "index.html").read_bytes().lower()  # generator tag
     progress = next(site.rglob("progress*/index.html"), None) or next(site.rglob("progress.html"))
     assert re.search(r"0 of \d+", progress.read_text())
-    auditor = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
-                              "mkdocs.auditor.yml", "-d", str(tmp_path / "auditor")],
-                             cwd=fresh, capture_output=True, text=True, check=False)
+    auditor = subprocess.run(engine.build_command(name, "mkdocs.auditor.yml",
+                                                  str(tmp_path / "auditor"), strict=False),
+                             cwd=fresh, capture_output=True, text=True, check=False, env=env)
     assert auditor.returncode == 0, auditor.stderr
     assert (tmp_path / "auditor" / "index.html").is_file()
+    assert "smsdocs[properdocs]" in (fresh / "requirements.txt").read_text()
 
 
 def test_init_refuses_a_non_empty_folder_and_leaves_it_unchanged(tmp_path: Path) -> None:

@@ -6,13 +6,13 @@ import html.parser
 import json
 import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import jsonschema
 import pytest
+from smsdocs import engine
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = REPO_ROOT / "plugins" / "smsdocs" / "schema" / "sms.schema.json"
@@ -198,10 +198,10 @@ def make_repo(root: Path, *, xss: bool = True, extra: dict[str, str] | None = No
 
 
 def mkdocs_build(root: Path, site: Path, strict: bool = True) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-d", str(site)]
-    if strict:
-        cmd.insert(4, "--strict")
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    """A real build with the installed engine (ProperDocs preferred: smsdocs.engine)."""
+    cmd = engine.build_command(engine.choose(), str(root / "mkdocs.yml"), str(site),
+                               strict=strict, quiet=False)
+    env = engine.environment({**os.environ, "PYTHONWARNINGS": "ignore"})
     return subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, timeout=300)
 
 

@@ -115,6 +115,20 @@ def build_parser() -> argparse.ArgumentParser:
     evidence.add_argument("--mkdocs-config", default="mkdocs.auditor.yml", metavar="FILE",
                           help="MkDocs config of the auditor site, relative to ROOT "
                                "(default: mkdocs.auditor.yml)")
+    evidence.add_argument("--engine", choices=("properdocs", "mkdocs"),
+                          help="site generator of the build (default: ProperDocs when "
+                               "installed, else MkDocs)")
+    render = commands.add_parser(
+        "render", help="the handbook as plain Markdown for an engine without plugins")
+    render.add_argument("root", nargs="?", default=".", help="repository root (default: .)")
+    render.add_argument("--out", required=True, type=Path, metavar="DIR",
+                        help="folder to write (new, empty, or made by an earlier render)")
+    render.add_argument("--edition", choices=("internal", "auditor"),
+                        help="edition (default: the plugin's audience in the config)")
+    render.add_argument("--config", type=Path, metavar="FILE",
+                        help="engine config, relative to ROOT (default: mkdocs.yml, or "
+                             "mkdocs.auditor.yml for --edition auditor)")
+    render.add_argument("--as-of", type=_date, help="date for overdue and review states")
     return parser
 
 
@@ -139,6 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args)
         if args.command in ("review", "export", "import"):
             return _review_tools(args)
+        if args.command == "render":
+            from .plain_markdown import run as run_render
+
+            return run_render(args)
         if args.command == "pack":
             from .evidence_pack import run as run_pack
 
@@ -188,7 +206,7 @@ def _root(args: argparse.Namespace) -> Path:
 
 def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     """Run the full check, with the document-control checks when ROOT is in git."""
-    from .checks import doccontrol
+    from .checks import doccontrol, engine
     from .history import RepositoryHistory
     from .validate import validate
 
@@ -196,7 +214,7 @@ def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     config = config_mod.load(root, args.config)
     pack = config.rule_pack(args.profile)
     history = RepositoryHistory.open(root, config.paths)
-    extra = [doccontrol.checker(history)] if history is not None else []
+    extra = [engine.check] + ([doccontrol.checker(history)] if history is not None else [])
     return root, config, validate(root, config, pack, args.as_of, extra_checks=extra), history
 
 

@@ -12,14 +12,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .handbook import audience, evidence
 from .handbook.graph import FINDINGS_PAGE
-from .handbook.layout import ASSETS, Layout
+from .handbook.layout import EDITION_ASSETS, EDITION_CSS, WORKER_SHIM, Layout
 from .handbook.provenance import Provenance, source_commit
+from .handbook.site import EditionView, edition_view, prune_nav
 from .validate import Result
 
-EDITION_CSS = "assets/smsdocs/smsdocs-edition.css"
-WORKER_SHIM = "assets/smsdocs/iframe-worker.js"  # Material's offline search from file://
-EDITION_ASSETS = {EDITION_CSS: ASSETS / "smsdocs-edition.css",
-                  WORKER_SHIM: ASSETS / "iframe-worker.js"}
 INTERNAL_PAGES = (FINDINGS_PAGE,)  # generated pages the auditor edition leaves out
 EDITION_NAMES = {"internal": "Internal handbook", "auditor": "Auditor edition"}
 
@@ -67,41 +64,29 @@ class Edition:
         config.extra["polyfills"] = [WORKER_SHIM, *polyfills]
 
     # ------------------------------------------------------------------ on_files
-    def filter(self, result: Result, files: Files, config: Any, justifications: dict) -> Result:
-        """The result the handbook is built from; marks excluded files as excluded."""
+    def filter(self, result: Result, files: Files, config: Any,
+               justifications: dict) -> EditionView:
+        """The result the handbook is built from (handbook/site.py); marks excluded files
+        as excluded."""
         self.full = result
         if self.auditor:
             self._local_shim(config)  # again: plugins after this one may have added a CDN copy
-            excluded = audience.exclusion(result, self.internal_fields)
-            for path in sorted(excluded.paths):
-                src = self.layout.src_of(path)
-                found = files.get_file_from_path(src) if src else None
-                if found is not None:
-                    found.inclusion = InclusionLevel.EXCLUDED
-            self.excluded_ids = excluded.ids
-            result = audience.filter_result(result, excluded, justifications)
-            self.withheld = audience.withheld(self.full.coverage, result.coverage)
-        self.result = result
-        self.provenance = Provenance(self.commit, result.as_of,
+        view = edition_view(result, self.auditor, self.internal_fields, justifications)
+        for path in sorted(view.excluded.paths):
+            src = self.layout.src_of(path)
+            found = files.get_file_from_path(src) if src else None
+            if found is not None:
+                found.inclusion = InclusionLevel.EXCLUDED
+        self.excluded_ids = view.excluded.ids
+        self.withheld = view.withheld
+        self.result = view.result
+        self.provenance = Provenance(self.commit, view.result.as_of,
                                      EDITION_NAMES.get(self.audience, self.audience)) \
             if self.show_provenance else None
-        return result
+        return view
 
-    def add_files(self, files: Files, config: Any, handbook: Any) -> None:
-        """The evidence index page and the edition's assets (before URLs are taken); the
-        auditor edition drops the internal findings page."""
-        if self.auditor:
-            for src in INTERNAL_PAGES:
-                handbook._pages.pop(src, None)  # noqa: SLF001 - the handbook's page table
-                found = files.get_file_from_path(src)
-                if found is not None and found.generated_by is not None:
-                    files.remove(found)
-        if files.get_file_from_path(evidence.EVIDENCE_PAGE) is None:
-            inclusion = InclusionLevel.UNDEFINED if config.nav is None \
-                else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, evidence.EVIDENCE_PAGE,
-                                        content="<!-- smsdocs: evidence -->\n",
-                                        inclusion=inclusion))
+    def add_files(self, files: Files, config: Any) -> None:
+        """The edition's assets (before URLs are taken)."""
         for src, path in EDITION_ASSETS.items():
             if src == WORKER_SHIM and not self.auditor:
                 continue
@@ -112,7 +97,7 @@ class Edition:
             return
         gone = {f.src_uri for f in files if f.inclusion.is_excluded()} | set(INTERNAL_PAGES)
         if config is not None and config.nav:
-            config.nav = _prune_nav(config.nav, gone)
+            config.nav = prune_nav(config.nav, gone)
         excluded = {f.url for f in files
                     if f.inclusion.is_excluded() and f.is_documentation_page()}
         self.cleaner = audience.Cleaner(excluded_urls=excluded,
@@ -127,10 +112,7 @@ class Edition:
             for name in self.internal_fields:
                 page.meta.pop(name, None)
 
-    def page_content(self, html: str, page: Any, handbook: Any) -> str:
-        src = page.file.src_uri
-        if src == evidence.EVIDENCE_PAGE and handbook is not None and self.result:
-            html = evidence.render(handbook, self.result.coverage, src, self.withheld)
+    def page_content(self, html: str, page: Any) -> str:
         if self.cleaner is not None:
             html = self.cleaner.clean(html, page.file.url)
         return html
@@ -147,26 +129,3 @@ class Edition:
                 output = output[:end] + line + output[end:]
         return output
 
-
-def _prune_nav(items: list, gone: set[str]) -> list:
-    """The nav without entries for pages the edition leaves out (and sections left empty)."""
-    out = []
-    for item in items:
-        if isinstance(item, str):
-            if item not in gone:
-                out.append(item)
-        elif isinstance(item, dict):
-            kept = {}
-            for title, value in item.items():
-                if isinstance(value, list):
-                    value = _prune_nav(value, gone)
-                    if not value:
-                        continue
-                elif isinstance(value, str) and value in gone:
-                    continue
-                kept[title] = value
-            if kept:
-                out.append(kept)
-        else:
-            out.append(item)
-    return out

@@ -63,14 +63,18 @@ def epoch(root: Path) -> int:
     return max(ZIP_EPOCH_MIN, committed or ZIP_EPOCH_MIN)
 
 
-def build_site(root: Path, out: Path, config_file: str, when: int) -> None:
-    """Build the auditor site with the real mkdocs (strict: errors stop the pack)."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(when)}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-                             "-f", str(root / config_file), "-d", str(out)],
+def build_site(root: Path, out: Path, config_file: str, when: int,
+               engine_name: str | None = None) -> None:
+    """Build the auditor site with the installed engine, ProperDocs preferred, or the one
+    named (engine.py; strict: errors stop the pack)."""
+    from . import engine
+
+    name = engine.choose(engine_name)
+    env = engine.environment({**os.environ, "SOURCE_DATE_EPOCH": str(when)})
+    result = subprocess.run(engine.build_command(name, str(root / config_file), str(out)),
                             capture_output=True, text=True, cwd=root, env=env, check=False)
     if result.returncode != 0:
-        raise PackError(f"mkdocs build -f {config_file} failed:\n{result.stderr[-4000:]}")
+        raise PackError(f"{name} build -f {config_file} failed:\n{result.stderr[-4000:]}")
 
 
 def _sha256(data: bytes) -> str:
@@ -78,7 +82,8 @@ def _sha256(data: bytes) -> str:
 
 
 def make(root: Path, out: Path, coverage_json: str, coverage_md: str,
-         config_file: str = "mkdocs.auditor.yml") -> dict[str, object]:
+         config_file: str = "mkdocs.auditor.yml",
+         engine_name: str | None = None) -> dict[str, object]:
     """Build the auditor site and write the pack; returns the manifest."""
     if not (root / config_file).is_file():
         raise PackError(f"{config_file} not found in {root}")
@@ -86,7 +91,7 @@ def make(root: Path, out: Path, coverage_json: str, coverage_md: str,
     commit, _ = source_commit(root)
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        build_site(root, site, config_file, when)
+        build_site(root, site, config_file, when, engine_name)
         entries: dict[str, bytes] = {}
         for path in sorted(site.rglob("*")):
             if path.is_file():
@@ -190,7 +195,8 @@ def run(args: object) -> int:
     out = Path(args.out).resolve() if args.out else root / "evidence-pack.zip"
     try:
         coverage_json, coverage_md = auditor_coverage(root)
-        manifest = make(root, out, coverage_json, coverage_md, args.mkdocs_config)
+        manifest = make(root, out, coverage_json, coverage_md, args.mkdocs_config,
+                        getattr(args, "engine", None))
     except PackError as exc:
         print(f"smsdocs: {exc}", file=sys.stderr)
         return 1

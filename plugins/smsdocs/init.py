@@ -124,7 +124,9 @@ def plan_files(pack: RulePack, org: str, services: list[str], profile: str) -> P
                                  f'profile: "{profile}"\npaths: [docs, records]\n')
     plan.files["mkdocs.yml"] = _mkdocs_yml(org)
     plan.files["mkdocs.auditor.yml"] = _mkdocs_auditor_yml(org)
-    plan.files["requirements.txt"] = f"smsdocs>={__version__},<{_next_minor(__version__)}\n"
+    # ProperDocs builds the handbook; `mkdocs build` reads the same mkdocs.yml (engine.py)
+    plan.files["requirements.txt"] = \
+        f"smsdocs[properdocs]>={__version__},<{_next_minor(__version__)}\n"
     plan.files[".pre-commit-config.yaml"] = _precommit()
     plan.files[".gitignore"] = "site/\nsite-auditor/\n.venv/\n*.zip\n"
     plan.files[".github/workflows/smsdocs.yml"] = _workflow()
@@ -160,7 +162,8 @@ def _mkdocs_yml(org: str) -> str:
 
 def _mkdocs_auditor_yml(org: str) -> str:
     return ("# The auditor edition: mkdocs.yml without anything marked internal, offline.\n"
-            "#   mkdocs build -f mkdocs.auditor.yml      smsdocs pack --out evidence.zip\n"
+            "#   properdocs build -f mkdocs.auditor.yml  (or mkdocs build -f ...)\n"
+            "#   smsdocs pack --out evidence.zip\n"
             "INHERIT: mkdocs.yml\n"
             f"site_name: {_yaml_text(org + ' SMS evidence (auditor edition)')}\n"
             "site_dir: site-auditor\nuse_directory_urls: false\n"
@@ -185,7 +188,7 @@ def _workflow() -> str:
             "      - uses: actions/setup-python@v5\n        with: {python-version: '3.11'}\n"
             "      - run: pip install -r requirements.txt\n"
             "      - run: smsdocs check . --format github\n"
-            "      - run: mkdocs build\n")
+            "      - run: properdocs build --strict\n")
 
 
 def write(target: Path, plan: Plan, force: bool) -> list[str]:

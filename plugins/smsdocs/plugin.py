@@ -17,13 +17,22 @@ from . import config as core_config
 from .edition import Edition
 from .findings import Severity
 from .handbook import Handbook
+from .handbook.evidence import EVIDENCE_PAGE
 from .handbook.graph import SMS_JSON
 from .handbook.history_view import open_history
 from .handbook.layout import ASSET_FILES, Layout, resolve_as_of
+from .handbook.site import page_html, site_pages
 from .rulepack import PackError
 from .validate import validate
 
 log = get_plugin_logger("smsdocs")
+
+try:  # declares ProperDocs support as ProperDocs asks plugins to (properdocs.org)
+    import properdocs.replacement_warning as _properdocs
+except ImportError:  # MkDocs alone
+    pass
+else:
+    _properdocs.setup()  # a notice only when the build runs under the `mkdocs` executable
 
 
 class SmsdocsConfig(base.Config):
@@ -79,23 +88,23 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
                                   inclusion=InclusionLevel.NOT_IN_NAV))
         if self.handbook is not None:
             self.handbook.close()  # the previous build's (mkdocs serve)
-        result = self.edition.filter(result, files, config, self.core.justifications)
+        self.view = self.edition.filter(result, files, config, self.core.justifications)
         history = open_history(self.layout.root, self.layout.folders())  # one read per build
-        self.handbook = hb = Handbook(result, self.layout.src_of, tags_page=self.tags,
-                                      history=history, auditor=self.edition.auditor)
-        for page in hb.pages:
+        self.handbook = hb = Handbook(self.view.result, self.layout.src_of,
+                                      tags_page=self.tags, history=history,
+                                      auditor=self.edition.auditor)
+        # the same pages `smsdocs render` writes (handbook/site.py)
+        for page in site_pages(hb, explicit_nav=bool(config.nav)):
             if files.get_file_from_path(page.src) is not None:
-                log.warning(f"{page.src} exists in docs/; the generated page is not added")
+                if page.src != EVIDENCE_PAGE:
+                    log.warning(f"{page.src} exists in docs/; the generated page is not added")
                 continue
-            # reports (progress, rules, input pack, KPIs) join a generated nav; an explicit
-            # nav lists them if it wants them (they link each other and the registers)
-            in_nav = page.kind == "register" or (page.kind == "report" and not config.nav)
-            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src, content=hb.stub_markdown(page),
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src, content=page.stub,
                                         inclusion=inclusion))
         for src, path in ASSET_FILES.items():
             files.append(File.generated(config, src, abs_src_path=str(path)))
-        self.edition.add_files(files, config, hb)
+        self.edition.add_files(files, config)
         hb.set_urls({f.src_uri: f.url for f in files})
         self.edition.urls_known(files, config)
         files.append(File.generated(config, SMS_JSON,
@@ -119,9 +128,8 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         if self.handbook is None:
             return html
         src = page.file.src_uri
-        rendered = self.handbook.render_page(src)
-        html = rendered if rendered is not None else self.handbook.decorate(src, html)
-        return self.edition.page_content(html, page, self.handbook)
+        html = page_html(self.handbook, self.view, src, html)  # handbook/site.py
+        return self.edition.page_content(html, page)
 
     def on_post_page(self, output, page, config):  # noqa: ANN001, ANN201
         return self.edition.post_page(output)

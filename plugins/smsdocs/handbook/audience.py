@@ -131,6 +131,11 @@ def strip_comments(html: str) -> str:
     return "".join(part if i % 2 else _COMMENT.sub("", part) for i, part in enumerate(parts))
 
 
+def marked(inner: str) -> str:
+    """HTML of text that stands for something the auditor edition leaves out."""
+    return _marked(inner)
+
+
 def _marked(inner: str) -> str:
     return (f'<span class="smsdocs-excluded" title="{NOT_IN_EDITION}">{inner} '
             f'<em class="smsdocs-excluded-note">({NOT_IN_EDITION})</em></span>')
@@ -157,6 +162,10 @@ class Cleaner:
         if path.endswith("/") and joined:
             joined += "/"
         return joined
+
+    def excluded_link(self, href: str, here: str) -> bool:
+        """Whether a link from the page at site URL ``here`` points at excluded content."""
+        return self._excluded_link(href, here)
 
     def _excluded_link(self, href: str, here: str) -> bool:
         host = (urlsplit(href).hostname or "").lower()

@@ -11,6 +11,10 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ASSET_FILES = {"assets/smsdocs/smsdocs.css": ASSETS / "smsdocs.css",
                "assets/smsdocs/smsdocs.js": ASSETS / "smsdocs.js",
                "assets/smsdocs/smsdocs-print.css": ASSETS / "smsdocs-print.css"}
+EDITION_CSS = "assets/smsdocs/smsdocs-edition.css"
+WORKER_SHIM = "assets/smsdocs/iframe-worker.js"  # Material's offline search from file://
+EDITION_ASSETS = {EDITION_CSS: ASSETS / "smsdocs-edition.css",
+                  WORKER_SHIM: ASSETS / "iframe-worker.js"}
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,8 @@ class Handbook:
                  GeneratedPage(DOCUMENT_REGISTER, "Document register", "register", "documents"),
                  GeneratedPage(RECORD_REGISTER, "Record register", "register", "records"),
                  GeneratedPage(FINDINGS_PAGE, "Findings", "register", "findings")]
+        if self.env.globals["auditor"]:  # the findings are the internal quality report
+            pages = [p for p in pages if p.src != FINDINGS_PAGE]
         if self.tags_page:
             pages.append(GeneratedPage(TAGS_PAGE, "Tags", "register", "tags"))
         pages += [GeneratedPage(src, title, "report", key)
