@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..checks.references import prose_ids
-from ..coverage import Item
+from ..coverage import ClauseCoverage, Item, clause_coverage
 from ..findings import Finding, Severity
 from ..model import Action, Record, id_tokens
 from ..rulepack import Clause
@@ -71,16 +71,18 @@ class ClauseNode:
         return f"{self.number} {self.title}" if self.title else f"Clause {self.number}"
 
     @property
-    def requires_information(self) -> bool:
-        return any(not item.get("rollup") for item in self.requires if isinstance(item, dict))
+    def coverage_state(self) -> ClauseCoverage:
+        """The clause's state from its required items: the same computation as `smsdocs
+        coverage`, the evidence index and sms.json (coverage.clause_coverage)."""
+        return clause_coverage(self.number, self.coverage)
 
     @property
-    def served(self) -> bool:
-        return bool(self.documents or self.records)
+    def state(self) -> str:
+        return self.coverage_state.state
 
     @property
     def gap(self) -> bool:
-        return self.requires_information and not self.served
+        return self.state == "gap"
 
     @property
     def src(self) -> str:
