@@ -66,6 +66,28 @@ def _text(value: object) -> str:
     return as_text(value)
 
 
+def _period(value: object) -> str:
+    """A review period as text: '2026-01-01 to 2026-06-30' from text or {from:, to:}."""
+    if isinstance(value, dict):
+        start = _text(value.get("from") or value.get("start") or "")
+        end = _text(value.get("to") or value.get("end") or "")
+        return f"{start} to {end}".strip() if start or end else _text(value)
+    return _text(value)
+
+
+def _people(value: object) -> list[str]:
+    """Attendees as a list of names (a list of text or mappings, or one line of text)."""
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            if isinstance(v, dict):
+                out.append(", ".join(_text(x) for x in v.values() if x is not None))
+            elif v is not None:
+                out.append(_text(v))
+        return [p for p in out if p]
+    return [_text(value)] if value else []
+
+
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the handbook templates (autoescape always on)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -73,6 +95,8 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined)
     env.filters["css"] = _css
     env.filters["text"] = _text
+    env.globals["period_text"] = _period
+    env.globals["attendees"] = _people
     return env
 
 
@@ -177,9 +201,7 @@ class Handbook:
             return self.href(src, here) or "#"
 
         def page_link(path: str) -> tuple[str | None, str]:
-            record = graph.record_by_path.get(path)
-            label = f"{record.id} — {record.title}" if record else path
-            return self.href(graph.page_src(path), here), label
+            return self.href(graph.page_src(path), here), graph.page_title(path)
 
         def ids(value: object) -> Markup:
             """Escape a front-matter value and link the known ids in it."""
@@ -254,9 +276,7 @@ class Handbook:
         ctx = self._context(src)
         findings: list[Finding] = self.graph.findings_by_file.get(record.path, [])
         ctx.update(record=record, kind=self.graph.kind(record),
-                   type_title=self.graph.type_title(record), findings=findings,
-                   mentioned=[p for p in self.graph.mentions.get(record.id, [])
-                              if p != record.path])
+                   type_title=self.graph.type_title(record), findings=findings)
         return self.env.get_template("card.html").render(ctx)
 
     def decorate(self, src: str, html: str) -> str:
