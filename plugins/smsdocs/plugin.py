@@ -16,7 +16,7 @@ from . import __version__
 from . import config as core_config
 from .edition import Edition
 from .findings import Severity
-from .handbook import Handbook
+from .handbook import Handbook, nav
 from .handbook.graph import SMS_JSON
 from .handbook.history_view import open_history
 from .handbook.layout import ASSET_FILES, Layout, resolve_as_of
@@ -37,6 +37,8 @@ class SmsdocsConfig(base.Config):
     internal_fields = c.ListOfItems(c.Type(str), default=[])
     internal_hosts = c.ListOfItems(c.Type(str), default=[])
     provenance = c.Optional(c.Type(bool))
+    # Material shows a page-status icon for a page's `status:`; ours means document status
+    page_status = c.Type(bool, default=False)
 
 
 class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
@@ -57,6 +59,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
             self.as_of = resolve_as_of(self.config.as_of, self.core.as_of, dict(os.environ))
         except (PackError, ValueError) as exc:
             raise PluginError(f"smsdocs: {exc}") from exc
+        self.user_nav = bool(config.nav)  # else the handbook writes one in SMS order
         config.extra_css.append("assets/smsdocs/smsdocs.css")
         config.extra_css.append("assets/smsdocs/smsdocs-print.css")
         config.extra_javascript.append("assets/smsdocs/smsdocs.js")
@@ -89,13 +92,19 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
                 continue
             # reports (progress, rules, input pack, KPIs) join a generated nav; an explicit
             # nav lists them if it wants them (they link each other and the registers)
-            in_nav = page.kind == "register" or (page.kind == "report" and not config.nav)
+            in_nav = page.kind == "register" or (page.kind == "report" and not self.user_nav)
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=hb.stub_markdown(page),
                                         inclusion=inclusion))
         for src, path in ASSET_FILES.items():
             files.append(File.generated(config, src, abs_src_path=str(path)))
         self.edition.add_files(files, config, hb)
+        if not self.user_nav:
+            config.nav = nav.generate(hb, [f.src_uri for f in files if f.is_documentation_page()
+                                           and not f.inclusion.is_excluded()],
+                                      self.layout.records_rel,
+                                      "navigation.indexes" in (config.theme.get("features")
+                                                               or []))
         hb.set_urls({f.src_uri: f.url for f in files})
         self.edition.urls_known(files, config)
         files.append(File.generated(config, SMS_JSON,
@@ -110,6 +119,8 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
             page.meta["title"] = title
         page.edit_url = self.layout.edit_url(page.edit_url, src)
         self.edition.page_markdown(page)
+        if not self.config.page_status:
+            page.meta.pop("status", None)  # our document status, not Material's page status
         tags = self.handbook.tags(src) if self.handbook and self.tags else []
         if tags:
             page.meta["tags"] = list(dict.fromkeys([*(page.meta.get("tags") or []), *tags]))
