@@ -119,6 +119,8 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
             page.meta["title"] = title
         page.edit_url = self.layout.edit_url(page.edit_url, src)
         self.edition.page_markdown(page)
+        if self.handbook and self.handbook.is_wide(src):
+            page.meta["hide"] = [*(page.meta.get("hide") or []), "toc"]  # Material's option
         if not self.config.page_status:
             page.meta.pop("status", None)  # our document status, not Material's page status
         tags = self.handbook.tags(src) if self.handbook and self.tags else []

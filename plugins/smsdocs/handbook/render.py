@@ -29,6 +29,7 @@ from .graph import (
     DOCUMENT_REGISTER,
     FINDINGS_PAGE,
     RECORD_REGISTER,
+    REGISTERS_DIR,
     TAGS_PAGE,
     ClauseNode,
     Graph,
@@ -147,6 +148,12 @@ class Handbook:
 
     def generated(self, src: str) -> GeneratedPage | None:
         return self._pages.get(src)
+
+    def is_wide(self, src: str) -> bool:
+        """Register-like pages: their tables get the width the table of contents took."""
+        page = self._pages.get(src)
+        return (page is not None and page.kind in ("register", "report")) or \
+            src == f"{REGISTERS_DIR}/evidence.md"
 
     def record_at(self, src: str) -> Record | None:
         return self._record_by_src.get(src)
