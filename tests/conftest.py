@@ -62,13 +62,16 @@ def build_site(root: Path, site: Path, config: str = "mkdocs.yml"):  # noqa: ANN
 
 
 def init_repository(target: Path) -> Path:
-    """A fresh repository made by `smsdocs init` (the templates, as a new user gets them)."""
+    """A fresh repository made by `smsdocs init`, with its first management review and
+    nonconformity scaffolded by `smsdocs new` (templates, as a new user gets them)."""
     import subprocess
     import sys
-    done = subprocess.run([sys.executable, "-m", "smsdocs", "init", str(target), "--org",
-                           "Acme IT", "--services", "Hosting, Service Desk"],
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
+    for args in (["init", str(target), "--org", "Acme IT", "--services", "Hosting, Service Desk"],
+                 ["new", "management-review", "--root", str(target), "--date", "2026-11-20"],
+                 ["new", "nonconformity", "--root", str(target), "--date", "2026-11-21"]):
+        done = subprocess.run([sys.executable, "-m", "smsdocs", *args], capture_output=True,
+                              text=True, check=False)
+        assert done.returncode == 0, done.stderr
     return target
 
 

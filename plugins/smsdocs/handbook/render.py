@@ -67,6 +67,25 @@ def _text(value: object) -> str:
     return as_text(value)
 
 
+def running_header(record: Record) -> str:
+    """What each printed page of a record says at its top: id and version (or date)."""
+    version = _text(record.data.get("version"))
+    date = _text(record.data.get("date"))
+    tail = f" · version {version}" if version else (f" · {date}" if date else "")
+    return f"{record.id}{tail} · {record.title}" if record.title else f"{record.id}{tail}"
+
+
+def _css_string(text: str) -> str:
+    """Text as a double-quoted CSS string that is safe inside an HTML <style> element."""
+    out = []
+    for ch in text[:160]:
+        if ch in '\\"<>&' or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def _period(value: object) -> str:
     """A review period as text: '2026-01-01 to 2026-06-30' from text or {from:, to:}."""
     if isinstance(value, dict):
@@ -283,7 +302,8 @@ class Handbook:
         ctx = self._context(src)
         findings: list[Finding] = self.graph.findings_by_file.get(record.path, [])
         ctx.update(record=record, kind=self.graph.kind(record),
-                   type_title=self.graph.type_title(record), findings=findings)
+                   type_title=self.graph.type_title(record), findings=findings,
+                   running_header=Markup(_css_string(running_header(record))))
         return self.env.get_template("card.html").render(ctx)
 
     def decorate(self, src: str, html: str) -> str:
