@@ -245,7 +245,7 @@ def test_input_pack_lists_the_actions_of_earlier_reviews(site: Path) -> None:
     assert 'data-action="MR-ACT-002" data-state="overdue"' in section
     assert "moved 1×" not in section  # overdue is shown, not the slip, for overdue actions
     assert "since" in text(html) and "MR-2026-02" in text(html)
-    assert "KPI csat" not in text(html)  # the latest csat (4.3) meets the target
+    assert "KPI Csat" not in text(html)  # the latest csat (4.3) meets the target
 
 
 def test_kpi_page_has_valid_svg_charts_with_the_kpi_values(site: Path) -> None:
