@@ -38,7 +38,8 @@ PAGES += [("auditor", kind) for kind in ("home", "review", "evidence-index", "cl
 # Measures one page as laid out: overflow of the page, ids that wrap, table columns that
 # are neither on screen nor inside a scroll box.
 MEASURE = r"""() => {
-  const ID = /^([A-Z][A-Z0-9]*(-[A-Z0-9]+)+|\d+(\.\d+)+)$/;
+  // action and record ids, clause numbers, rule ids
+  const ID = /^([A-Z][A-Z0-9]*(-[A-Z0-9]+)+|\d+(\.\d+)+|[a-z][a-z0-9-]*(\.[a-z0-9-]+)+)$/;
   const visible = el => el.getClientRects().length > 0 && !el.closest("details:not([open])");
   const lines = el => {
     const range = document.createRange();
@@ -47,11 +48,11 @@ MEASURE = r"""() => {
     return tops.length ? Math.round((Math.max(...tops) - Math.min(...tops)) / 4) : 0;
   };
   const wrapped = [];
-  const ids = "article td, article a.smsdocs-id, article td > code:only-child";
+  const ids = "article td, article a.smsdocs-id, article td > code";
   for (const el of document.querySelectorAll(ids)) {
     if (!visible(el)) continue;
-    const text = el.textContent.trim();
-    if ((el.tagName !== "TD" || ID.test(text)) && lines(el) > 0) wrapped.push(text);
+    const text = el.innerText.trim();  // a <br> makes two lines: not an id cell
+    if ((el.tagName === "A" || ID.test(text)) && lines(el) > 0) wrapped.push(text);
   }
   const clipped = [];
   for (const table of document.querySelectorAll("article table")) {

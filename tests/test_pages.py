@@ -208,8 +208,9 @@ def test_rules_page_lists_every_rule_as_configured(site: Path) -> None:
     commitments = next(r for r in rows(html, "data-rule")
                        if 'data-rule="policy.commitments"' in r)
     assert f'href="../../clauses/{rule.clause}/"' in commitments
-    assert rule.source.split(" ")[0] in commitments and "service-management-policy" in text(
-        commitments)
+    assert rule.source.split(" ")[0] in commitments  # the pack's source, on hover
+    assert "ISO/IEC 20000-2:2019 guidance, 5.2" in text(commitments)  # written out
+    assert "Service management policy" in text(commitments)  # the type's title
     assert broken_links(site) == []
 
 
