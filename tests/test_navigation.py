@@ -41,3 +41,16 @@ def test_no_material_page_status_icon(built_sites, name: str) -> None:  # noqa: 
     for page in ("sms/policy/index.html", "sms/scope/index.html"):
         html = (site / page).read_text(encoding="utf-8")
         assert "md-status" not in html, page
+
+
+def test_small_words_read_right(built_sites) -> None:  # noqa: ANN001
+    """'1 warning', not '1 warnings'; an excluded link and its id get one note, not two."""
+    _, site = built_sites["example"]
+    findings = re.sub(r"<[^>]+>", "", (site / "registers/findings/index.html").read_text())
+    assert re.search(r"\b1 warning\b", findings) and "1 warnings" not in findings
+    _, auditor = built_sites["auditor"]
+    home = re.sub(r"<[^>]+>", "", (auditor / "index.html").read_text(encoding="utf-8"))
+    note = "(not in the auditor edition)"
+    assert note in home
+    assert not re.search(re.escape(note) + r"\s*\)?\s*\(?[A-Z]+-\d+\s*" + re.escape(note), home)
+    assert "Calder (OLA-002) (not in the auditor edition)" in " ".join(home.split())

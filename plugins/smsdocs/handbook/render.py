@@ -86,6 +86,11 @@ def _css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def plural(count: int, word: str, many: str = "") -> str:
+    """'1 warning', '2 warnings' (``many`` for an irregular plural)."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
 def _period(value: object) -> str:
     """A review period as text: '2026-01-01 to 2026-06-30' from text or {from:, to:}."""
     if isinstance(value, dict):
@@ -115,6 +120,7 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined)
     env.filters["css"] = _css
     env.filters["text"] = _text
+    env.filters["plural"] = plural
     env.globals["period_text"] = _period
     env.globals["attendees"] = _people
     return env
