@@ -44,3 +44,49 @@ def sms_repo(tmp_path: Path) -> Callable[..., list[Finding]]:
 def rules_at(findings: list[Finding], file: str | None = None) -> set[tuple[str, int]]:
     """The (rule, line) pairs of the findings, optionally for one file."""
     return {(f.rule, f.line) for f in findings if file is None or f.file == file}
+
+
+AS_OF_EPOCH = "1795392000"  # 2026-11-23: SOURCE_DATE_EPOCH pins the builds' as-of date
+
+
+def build_site(root: Path, site: Path, config: str = "mkdocs.yml"):  # noqa: ANN201
+    """`mkdocs build` of a real repository into site (as of AS_OF); the finished process."""
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "SOURCE_DATE_EPOCH": AS_OF_EPOCH,
+           "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config,
+                           "-d", str(site)], cwd=root, capture_output=True, text=True,
+                          env=env, timeout=300, check=False)
+
+
+def init_repository(target: Path) -> Path:
+    """A fresh repository made by `smsdocs init`, with its first management review and
+    nonconformity scaffolded by `smsdocs new` (templates, as a new user gets them)."""
+    import subprocess
+    import sys
+    for args in (["init", str(target), "--org", "Acme IT", "--services", "Hosting, Service Desk"],
+                 ["new", "management-review", "--root", str(target), "--date", "2026-11-20"],
+                 ["new", "nonconformity", "--root", str(target), "--date", "2026-11-21"]):
+        done = subprocess.run([sys.executable, "-m", "smsdocs", *args], capture_output=True,
+                              text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """The example handbook, its auditor edition and a fresh `smsdocs init` handbook, each
+    built once per test session: {name: (repository root, site folder)}."""
+    base = tmp_path_factory.mktemp("sites")
+    fresh = init_repository(base / "init-repo")
+    out: dict[str, tuple[Path, Path]] = {}
+    for name, root, config in (("example", REPO_ROOT, "mkdocs.yml"),
+                               ("auditor", REPO_ROOT, "mkdocs.auditor.yml"),
+                               ("init", fresh, "mkdocs.yml")):
+        site = base / f"site-{name}"
+        done = build_site(root, site, config)
+        assert done.returncode == 0, done.stderr
+        out[name] = (root, site)
+    return out

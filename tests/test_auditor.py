@@ -206,7 +206,9 @@ def test_evidence_index_and_document_register(site: Path) -> None:
     assert "Gap:</strong> nothing provides it" not in text
     assert "not in this edition" in text
     css = (site / "assets/smsdocs/smsdocs-edition.css").read_text(encoding="utf-8")
-    assert "@media print" in css and "break-before: page" in css
+    # printed, the clause groups flow: a short group shares its page with the next
+    assert "@media print" in css and "break-before: page" not in css
+    assert "break-after: avoid" in css
     register = (site / "registers/documents.html").read_text(encoding="utf-8")
     assert "<th>Version</th>" in register and "<th>Approved by</th>" in register
     assert "<td>1.2</td>" in register and "Helen Marsh, Managing Director" in register

@@ -139,7 +139,7 @@ def test_served_with_no_network(browser, server: str) -> None:  # noqa: ANN001
         assert page.evaluate("getComputedStyle(document.querySelector('header.md-header'))"
                              ".display") == "none"
         border = page.evaluate("getComputedStyle(document.querySelector("
-                               "'.smsdocs-evidence-table td')).borderTopStyle")
+                               "'table[data-smsdocs-table=evidence] td')).borderTopStyle")
         assert border == "solid"
     finally:
         context.close()

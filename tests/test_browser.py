@@ -105,7 +105,8 @@ def test_click_from_home_to_action_clause_and_back_to_record(page, site_url: str
     page.locator("article a[href*='records/reviews/mr-2026-01']").first.click()
     page.wait_for_url(re.compile(r"/records/reviews/mr-2026-01/$"))
     card = page.locator("[data-smsdocs-card]")
-    assert card.is_visible() and "MR-ACT-003" in card.inner_text()
+    assert card.is_visible() and "MR-2026-01" in card.inner_text()
+    assert "MR-ACT-003" in page.locator("[data-smsdocs-decisions]").inner_text()
     assert page.dialogs == []
 
 

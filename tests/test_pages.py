@@ -208,8 +208,9 @@ def test_rules_page_lists_every_rule_as_configured(site: Path) -> None:
     commitments = next(r for r in rows(html, "data-rule")
                        if 'data-rule="policy.commitments"' in r)
     assert f'href="../../clauses/{rule.clause}/"' in commitments
-    assert rule.source.split(" ")[0] in commitments and "service-management-policy" in text(
-        commitments)
+    assert rule.source.split(" ")[0] in commitments  # the pack's source, on hover
+    assert "ISO/IEC 20000-2:2019 guidance, 5.2" in text(commitments)  # written out
+    assert "Service management policy" in text(commitments)  # the type's title
     assert broken_links(site) == []
 
 
@@ -245,7 +246,7 @@ def test_input_pack_lists_the_actions_of_earlier_reviews(site: Path) -> None:
     assert 'data-action="MR-ACT-002" data-state="overdue"' in section
     assert "moved 1×" not in section  # overdue is shown, not the slip, for overdue actions
     assert "since" in text(html) and "MR-2026-02" in text(html)
-    assert "KPI csat" not in text(html)  # the latest csat (4.3) meets the target
+    assert "KPI Csat" not in text(html)  # the latest csat (4.3) meets the target
 
 
 def test_kpi_page_has_valid_svg_charts_with_the_kpi_values(site: Path) -> None:

@@ -60,6 +60,42 @@ class Item:
                               for p in self.providers]}
 
 
+NOT_REQUIRED = "not-required"
+CLAUSE_STATES = ("covered", PLACEHOLDER_STATE, "gap", NOT_REQUIRED)
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseCoverage:
+    """A clause's state, derived from its required items only: the one answer every page,
+    report and export gives (gap > template > covered; no items: not required)."""
+
+    clause: str
+    required: int
+    covered: int
+    template: int
+    gaps: int
+
+    @property
+    def state(self) -> str:
+        if not self.required:
+            return NOT_REQUIRED
+        if self.gaps:
+            return "gap"
+        return PLACEHOLDER_STATE if self.template else "covered"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"clause": self.clause, "state": self.state, "required": self.required,
+                "covered": self.covered, "template": self.template, "gaps": self.gaps}
+
+
+def clause_coverage(number: str, items: list[Item]) -> ClauseCoverage:
+    """The state of one clause from its required items."""
+    states = [i.state for i in items]
+    return ClauseCoverage(clause=number, required=len(states),
+                          covered=states.count("covered"),
+                          template=states.count(PLACEHOLDER_STATE), gaps=states.count("gap"))
+
+
 @dataclass
 class Coverage:
     """All required items in clause order."""
@@ -71,6 +107,17 @@ class Coverage:
 
     def for_clause(self, number: str) -> list[Item]:
         return [i for i in self.items if i.clause == number]
+
+    def clauses(self) -> dict[str, ClauseCoverage]:
+        """Every clause that requires documented information, in catalogue order."""
+        by_clause: dict[str, list[Item]] = {}
+        for item in self.items:
+            by_clause.setdefault(item.clause, []).append(item)
+        return {number: clause_coverage(number, items) for number, items in by_clause.items()}
+
+    def clause(self, number: str) -> ClauseCoverage:
+        """One clause's state (not required when the clause requires nothing)."""
+        return clause_coverage(number, self.for_clause(number))
 
 
 def provided_keys(record: Record, pack: RulePack) -> list[str]:

@@ -29,6 +29,7 @@ def render(coverage: Coverage, fmt: str) -> str:
     if fmt == "json":
         states = [i.state for i in items]
         return json.dumps({"items": [i.as_dict() for i in items],
+                           "clauses": [c.as_dict() for c in coverage.clauses().values()],
                            "summary": {"required": len(items),
                                        "covered": states.count("covered"),
                                        "template": states.count("template"), "gaps": gaps}},

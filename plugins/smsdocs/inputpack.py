@@ -43,6 +43,14 @@ class KpiSeries:
     target: float | None
     higher_is_better: bool
     points: list[tuple[str, str, float]] = field(default_factory=list)  # (review, date, value)
+    label: str = ""  # what people call it (`label:`); the key humanised when not given
+
+    @property
+    def title(self) -> str:
+        if self.label:
+            return self.label
+        text = self.name.replace("_", " ").replace("-", " ").strip()
+        return text[:1].upper() + text[1:]
 
     @property
     def latest(self) -> float | None:
@@ -106,6 +114,10 @@ def kpi_series(reviews: list[ManagementReview]) -> list[KpiSeries]:
             target = _number(spec.get("target"))
             if target is not None:
                 entry.target = target
+            if spec.get("label"):
+                entry.label = str(spec["label"])
+            if spec.get("unit") and not entry.unit:
+                entry.unit = str(spec["unit"])
             if spec.get("scale") is not None and not entry.unit:
                 entry.unit = f"/{spec['scale']}"
             entry.points.append((review.id, str(review.date), value))
@@ -162,8 +174,8 @@ def compile_pack(repo: Repository, as_of: dt.date,
     needed: list[str] = []
     for kpi in kpis:
         if kpi.met is False:
-            needed.append(f"KPI {kpi.name}: {kpi.latest:g}{kpi.unit} against a target of "
-                          f"{kpi.target:g}{kpi.unit} (target missed)")
+            needed.append(f"KPI {kpi.label or kpi.name}: {kpi.latest:g}{kpi.unit} against a "
+                          f"target of {kpi.target:g}{kpi.unit} (target missed)")
     all_actions = [a for r in repo.records for a in r.actions]
     for action in all_actions:
         days = action.overdue_days(as_of)
@@ -245,7 +257,7 @@ def render_markdown(pack: InputPack) -> str:
         values = " → ".join(f"{v:g}" for _, _, v in k.points)
         target = f"{k.target:g}{k.unit}" if k.target is not None else "-"
         met = {True: "yes", False: "no", None: "-"}[k.met]
-        out.append(f"| {k.name} | {values} | {target} | {met} |")
+        out.append(f"| {k.title} | {values} | {target} | {met} |")
     out += ["", "## New or changed documents and services", ""]
     out += [f"- {d['id']} {_cell(d['title'])} v{d['version']} approved {d['approved_on']}"
             for d in pack.changed_documents] or ["- None in the period."]

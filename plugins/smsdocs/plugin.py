@@ -16,7 +16,7 @@ from . import __version__
 from . import config as core_config
 from .edition import Edition
 from .findings import Severity
-from .handbook import Handbook
+from .handbook import Handbook, nav
 from .handbook.evidence import EVIDENCE_PAGE
 from .handbook.graph import SMS_JSON
 from .handbook.history_view import open_history
@@ -46,6 +46,8 @@ class SmsdocsConfig(base.Config):
     internal_fields = c.ListOfItems(c.Type(str), default=[])
     internal_hosts = c.ListOfItems(c.Type(str), default=[])
     provenance = c.Optional(c.Type(bool))
+    # Material shows a page-status icon for a page's `status:`; ours means document status
+    page_status = c.Type(bool, default=False)
 
 
 class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
@@ -66,6 +68,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
             self.as_of = resolve_as_of(self.config.as_of, self.core.as_of, dict(os.environ))
         except (PackError, ValueError) as exc:
             raise PluginError(f"smsdocs: {exc}") from exc
+        self.user_nav = bool(config.nav)  # else the handbook writes one in SMS order
         config.extra_css.append("assets/smsdocs/smsdocs.css")
         config.extra_css.append("assets/smsdocs/smsdocs-print.css")
         config.extra_javascript.append("assets/smsdocs/smsdocs.js")
@@ -94,7 +97,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
                                       tags_page=self.tags, history=history,
                                       auditor=self.edition.auditor)
         # the same pages `smsdocs render` writes (handbook/site.py)
-        for page in site_pages(hb, explicit_nav=bool(config.nav)):
+        for page in site_pages(hb, explicit_nav=self.user_nav):
             if files.get_file_from_path(page.src) is not None:
                 if page.src != EVIDENCE_PAGE:
                     log.warning(f"{page.src} exists in docs/; the generated page is not added")
@@ -105,6 +108,12 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         for src, path in ASSET_FILES.items():
             files.append(File.generated(config, src, abs_src_path=str(path)))
         self.edition.add_files(files, config)
+        if not self.user_nav:
+            config.nav = nav.generate(hb, [f.src_uri for f in files if f.is_documentation_page()
+                                           and not f.inclusion.is_excluded()],
+                                      self.layout.records_rel,
+                                      "navigation.indexes" in (config.theme.get("features")
+                                                               or []))
         hb.set_urls({f.src_uri: f.url for f in files})
         self.edition.urls_known(files, config)
         files.append(File.generated(config, SMS_JSON,
@@ -119,6 +128,10 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
             page.meta["title"] = title
         page.edit_url = self.layout.edit_url(page.edit_url, src)
         self.edition.page_markdown(page)
+        if self.handbook and self.handbook.is_wide(src):
+            page.meta["hide"] = [*(page.meta.get("hide") or []), "toc"]  # Material's option
+        if not self.config.page_status:
+            page.meta.pop("status", None)  # our document status, not Material's page status
         tags = self.handbook.tags(src) if self.handbook and self.tags else []
         if tags:
             page.meta["tags"] = list(dict.fromkeys([*(page.meta.get("tags") or []), *tags]))

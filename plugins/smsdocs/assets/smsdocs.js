@@ -4,11 +4,11 @@
   "use strict";
   function setupFilter(box) {
     var input = box.querySelector("input.smsdocs-filter");
-    var table = box.querySelector("table");
     var count = box.querySelector(".smsdocs-filter-count");
-    if (!input || !table || input.dataset.ready) return;
+    if (!input || !box.querySelector("table") || input.dataset.ready) return;
     input.dataset.ready = "1";
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    // every table of the box (the rules page has one per clause)
+    var rows = Array.prototype.slice.call(box.querySelectorAll("table > tbody > tr"));
     var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
     function apply() {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);

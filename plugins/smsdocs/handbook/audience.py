@@ -141,6 +141,25 @@ def _marked(inner: str) -> str:
             f'<em class="smsdocs-excluded-note">({NOT_IN_EDITION})</em></span>')
 
 
+_MARK_OPEN = f'<span class="smsdocs-excluded" title="{NOT_IN_EDITION}">'
+_MARK_NOTE = f' <em class="smsdocs-excluded-note">({NOT_IN_EDITION})</em></span>'
+# Two marks side by side, such as a link and the id after it ("Calder (OLA-002)"): one note.
+_ADJACENT = re.compile(re.escape(_MARK_OPEN) + r"((?:(?!" + re.escape(_MARK_OPEN) + r").)*?)"
+                       + re.escape(_MARK_NOTE) + r"(\s*\(\s*)" + re.escape(_MARK_OPEN)
+                       + r"((?:(?!" + re.escape(_MARK_OPEN) + r").)*?)" + re.escape(_MARK_NOTE)
+                       + r"(\s*\))", re.S)
+
+
+def _join_marks(html: str) -> str:
+    """One '(not in the auditor edition)' for marks that follow each other."""
+    while True:
+        joined = _ADJACENT.sub(lambda m: _MARK_OPEN + m.group(1) + m.group(2) + m.group(3)
+                               + m.group(4) + _MARK_NOTE, html)
+        if joined == html:
+            return html
+        html = joined
+
+
 @dataclass
 class Cleaner:
     """Rewrites a page of the auditor edition: links to excluded pages or to the repository
@@ -194,7 +213,7 @@ class Cleaner:
             html = autolink(html, lambda i: _SENTINEL if i in self.excluded_ids else None)
             html = re.sub(rf'<a class="smsdocs-id" href="{_SENTINEL}">([^<]*)</a>',
                           lambda m: _marked(str(escape(m.group(1)))), html)
-        return html
+        return _join_marks(html) if _MARK_NOTE in html else html
 
 
 def repository_hosts(repo_url: str | None, extra: Iterable[str] = ()) -> set[str]:

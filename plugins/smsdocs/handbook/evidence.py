@@ -55,7 +55,8 @@ def render(handbook: Handbook, coverage: Coverage, here: str,
     states = [i.state for i in coverage.items]
     ctx = handbook._context(here)  # noqa: SLF001 - same package
     ctx.update(page_title=EVIDENCE_TITLE, groups=groups(handbook, coverage),
-               labels=STATE_LABEL, withheld=withheld, provenance=provenance,
+               labels=STATE_LABEL, withheld=withheld, states=coverage.clauses(),
+               provenance=provenance,
                summary={"required": len(states), "covered": states.count("covered"),
                         "template": states.count("template"), "gap": states.count("gap"),
                         "withheld": sum(1 for i in coverage.items

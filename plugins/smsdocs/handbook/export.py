@@ -75,7 +75,7 @@ def data(handbook: Handbook, generator: str) -> dict[str, Any]:
                          for i in node.requires if isinstance(i, dict)],
             "documents": [r.id for r in node.documents], "records": [r.id for r in node.records],
             "actions": [a.id for a in node.actions],
-            "status": "gap" if node.gap else ("covered" if node.served else "not-required"),
+            "status": node.state,
         })
     findings = [{**f.as_dict(), "clause": g.rule_clause(f), "url": url(g.page_src(f.file))}
                 for f in g.result.findings]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..checks.references import prose_ids
-from ..coverage import Item
+from ..coverage import ClauseCoverage, Item, clause_coverage
 from ..findings import Finding, Severity
 from ..model import Action, Record, id_tokens
 from ..rulepack import Clause
@@ -71,16 +71,18 @@ class ClauseNode:
         return f"{self.number} {self.title}" if self.title else f"Clause {self.number}"
 
     @property
-    def requires_information(self) -> bool:
-        return any(not item.get("rollup") for item in self.requires if isinstance(item, dict))
+    def coverage_state(self) -> ClauseCoverage:
+        """The clause's state from its required items: the same computation as `smsdocs
+        coverage`, the evidence index and sms.json (coverage.clause_coverage)."""
+        return clause_coverage(self.number, self.coverage)
 
     @property
-    def served(self) -> bool:
-        return bool(self.documents or self.records)
+    def state(self) -> str:
+        return self.coverage_state.state
 
     @property
     def gap(self) -> bool:
-        return self.requires_information and not self.served
+        return self.state == "gap"
 
     @property
     def src(self) -> str:
@@ -100,6 +102,7 @@ class Graph:
     action_src: dict[str, str] = field(default_factory=dict)  # action id -> src_uri
     clauses: dict[str, ClauseNode] = field(default_factory=dict)
     mentions: dict[str, list[str]] = field(default_factory=dict)  # id -> repository paths
+    page_titles: dict[str, str] = field(default_factory=dict)  # repository path -> title
     findings_by_file: dict[str, list[Finding]] = field(default_factory=dict)
 
     @property
@@ -124,6 +127,13 @@ class Graph:
 
     def page_src(self, path: str) -> str | None:
         return self.src_of_path.get(path)
+
+    def page_title(self, path: str) -> str:
+        """What a link to a page says: 'ID — title' for a record, else the page's title."""
+        record = self.record_by_path.get(path)
+        if record is not None:
+            return f"{record.id} — {record.title}" if record.title else record.id
+        return self.page_titles.get(path) or _title_from_path(path)
 
     def record_clauses(self, record: Record) -> list[str]:
         """A record's own clauses as 2018 numbers (2011 numbers through the crosswalk)."""
@@ -177,6 +187,7 @@ def build(result: Result, src_of: Callable[[str], str | None]) -> Graph:
         graph.action_src[identifier] = f"{ACTIONS_DIR}/{name}.md"
     _index_clauses(graph)
     _index_mentions(graph)
+    _index_titles(graph)
     for finding in result.findings:
         graph.findings_by_file.setdefault(finding.file, []).append(finding)
     return graph
@@ -222,6 +233,25 @@ def _index_clauses(graph: Graph) -> None:
         if number and (not catalogue or number in catalogue):
             _clause_node(graph, number).findings.append(finding)
     graph.clauses = dict(sorted(graph.clauses.items(), key=lambda item: clause_key(item[0])))
+
+
+def _title_from_path(path: str) -> str:
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    if stem in ("index", "README"):
+        stem = posixpath.basename(posixpath.dirname(path)) or "Home"
+    return stem.replace("-", " ").replace("_", " ").capitalize()
+
+
+def _index_titles(graph: Graph) -> None:
+    """Each page's own title: front-matter title, else its first level-1 heading."""
+    for page in graph.result.pages:
+        if page.path not in graph.src_of_path:
+            continue
+        title = page.front.data.get("title") if page.front else None
+        if not title and page.body is not None:
+            title = next((s.title for s in page.body.sections if s.level == 1), None)
+        if title:
+            graph.page_titles[page.path] = str(title)
 
 
 def _index_mentions(graph: Graph) -> None:

@@ -66,17 +66,20 @@ class Extensions:
         return None
 
     def record_footer(self, src: str) -> str:
-        """What follows a document or record page's own text: a review's decisions table
-        and the page's revision history."""
+        """What follows a document or record page's own text: a review's decisions (or
+        the actions a record raised), the revision history and the pages that mention it."""
         record = self.handbook.record_at(src)
         if record is None:
             return ""
         revisions = self.history.revisions(record.path)
         review = record if isinstance(record, ManagementReview) else None
-        if not revisions and review is None:
+        raised = [a for a in record.actions if a.id in self.graph.action_src]
+        mentioned = [p for p in self.graph.mentions.get(record.id, []) if p != record.path]
+        if not revisions and review is None and not raised and not mentioned:
             return ""
         ctx = self.handbook._context(src)  # noqa: SLF001 - same package
-        ctx.update(record=record, revisions=revisions, extra_pages=PAGE_SRC,
+        ctx.update(record=record, revisions=revisions, extra_pages=PAGE_SRC, raised=raised,
+                   mentioned=mentioned,
                    decisions=pages_review.decisions(review, self.history) if review else None)
         return self.handbook.env.get_template("record_footer.html").render(ctx)
 

@@ -29,6 +29,7 @@ from .graph import (
     DOCUMENT_REGISTER,
     FINDINGS_PAGE,
     RECORD_REGISTER,
+    REGISTERS_DIR,
     TAGS_PAGE,
     ClauseNode,
     Graph,
@@ -66,6 +67,52 @@ def _text(value: object) -> str:
     return as_text(value)
 
 
+def running_header(record: Record) -> str:
+    """What each printed page of a record says at its top: id and version (or date)."""
+    version = _text(record.data.get("version"))
+    date = _text(record.data.get("date"))
+    tail = f" · version {version}" if version else (f" · {date}" if date else "")
+    return f"{record.id}{tail} · {record.title}" if record.title else f"{record.id}{tail}"
+
+
+def _css_string(text: str) -> str:
+    """Text as a double-quoted CSS string that is safe inside an HTML <style> element."""
+    out = []
+    for ch in text[:160]:
+        if ch in '\\"<>&' or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def plural(count: int, word: str, many: str = "") -> str:
+    """'1 warning', '2 warnings' (``many`` for an irregular plural)."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def _period(value: object) -> str:
+    """A review period as text: '2026-01-01 to 2026-06-30' from text or {from:, to:}."""
+    if isinstance(value, dict):
+        start = _text(value.get("from") or value.get("start") or "")
+        end = _text(value.get("to") or value.get("end") or "")
+        return f"{start} to {end}".strip() if start or end else _text(value)
+    return _text(value)
+
+
+def _people(value: object) -> list[str]:
+    """Attendees as a list of names (a list of text or mappings, or one line of text)."""
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            if isinstance(v, dict):
+                out.append(", ".join(_text(x) for x in v.values() if x is not None))
+            elif v is not None:
+                out.append(_text(v))
+        return [p for p in out if p]
+    return [_text(value)] if value else []
+
+
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the handbook templates (autoescape always on)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -73,6 +120,9 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined)
     env.filters["css"] = _css
     env.filters["text"] = _text
+    env.filters["plural"] = plural
+    env.globals["period_text"] = _period
+    env.globals["attendees"] = _people
     return env
 
 
@@ -125,6 +175,12 @@ class Handbook:
 
     def generated(self, src: str) -> GeneratedPage | None:
         return self._pages.get(src)
+
+    def is_wide(self, src: str) -> bool:
+        """Register-like pages: their tables get the width the table of contents took."""
+        page = self._pages.get(src)
+        return (page is not None and page.kind in ("register", "report")) or \
+            src == f"{REGISTERS_DIR}/evidence.md"
 
     def record_at(self, src: str) -> Record | None:
         return self._record_by_src.get(src)
@@ -179,9 +235,7 @@ class Handbook:
             return self.href(src, here) or "#"
 
         def page_link(path: str) -> tuple[str | None, str]:
-            record = graph.record_by_path.get(path)
-            label = f"{record.id} — {record.title}" if record else path
-            return self.href(graph.page_src(path), here), label
+            return self.href(graph.page_src(path), here), graph.page_title(path)
 
         def ids(value: object) -> Markup:
             """Escape a front-matter value and link the known ids in it."""
@@ -257,8 +311,7 @@ class Handbook:
         findings: list[Finding] = self.graph.findings_by_file.get(record.path, [])
         ctx.update(record=record, kind=self.graph.kind(record),
                    type_title=self.graph.type_title(record), findings=findings,
-                   mentioned=[p for p in self.graph.mentions.get(record.id, [])
-                              if p != record.path])
+                   running_header=Markup(_css_string(running_header(record))))
         return self.env.get_template("card.html").render(ctx)
 
     def decorate(self, src: str, html: str) -> str:
