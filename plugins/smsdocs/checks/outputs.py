@@ -14,9 +14,8 @@ from ..markdown import Section
 from ..model import ManagementReview, id_tokens
 from ..rulepack import Rule
 from .fields import placeholder_value
-from .sections import placeholder_state, sections_by_rule
+from .sections import SENTENCE, placeholder_state, sections_by_rule
 
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*(?:[-*+|]|\d+[.)])\s)")
 # A sentence that records a decision (or states that nothing needs deciding).
 DECIDING = ("decid", "decision", "agree", "approv", "resolv", "endors", "declin", "defer",
             "not need", "no need", "no change", "unchanged", "adequate", "sufficient")
@@ -55,7 +54,7 @@ def check_record(ctx: Context, review: ManagementReview) -> None:
         for a in written)
     decided = words("\n".join([action_text, *(s.text for s in sections)]))
     body = "\n".join(review.body.lines) if review.body else ""
-    prose = [s for s in _SENTENCE.split(body) if any(d in s.lower() for d in DECIDING)]
+    prose = [s for s in SENTENCE.split(body) if any(d in s.lower() for d in DECIDING)]
     anchor = (sections[0].line if sections else review.line("actions")
               if "actions" in review.data else review.line("type"))
     for rule in rules:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..concepts import Match, Topics, strip_numbering, words
+from ..concepts import Match, strip_numbering, words
 from ..context import Context
 from ..markdown import Section
 from ..model import Record
@@ -21,7 +21,8 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _LETTER = re.compile(r"[^\W\d_]")
 _MARKUP = re.compile(r"^\s*(?:[-*+>|]|\d+[.)])\s*|[|*_`#>\[\]()!]|^[\s:|-]+$", re.MULTILINE)
 _LABEL_CELL = re.compile(r"^\W*(?:\d+(?:\.\d+)*|[A-Za-z]\d?|[ivxlcIVXLC]+)?\W*$")
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
+# Where a statement ends: a sentence, a paragraph, a list item or a table row.
+SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*(?:[-*+|]|\d+[.)])\s)")
 DEFERRAL_WORDS = 12  # fewer words besides the deferral: the section only defers its topic
 AGENDA_MIN_ROWS = 3  # a table presents sections when this many rows carry distinct topics
 
@@ -311,7 +312,7 @@ def deferred(text: str, ctx: Context) -> bool:
     pattern = ctx.pack.deferral
     if pattern is None or not pattern.search(text):
         return False
-    rest = [s for s in _SENTENCE.split(text) if s.strip() and not pattern.search(s)]
+    rest = [s for s in SENTENCE.split(text) if s.strip() and not pattern.search(s)]
     return len(_WORD.findall(_MARKUP.sub(" ", " ".join(rest)))) < DEFERRAL_WORDS
 
 
@@ -385,7 +386,3 @@ def placeholder_state(text: str, ctx: Context) -> str | None:
         return ""
     return None
 
-
-def topics_of(spec: SectionSpec) -> Topics:
-    """The rule's topics (for explain)."""
-    return spec.meaning
