@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .errors import UsageError
 from .rulepack import RulePack
-from .scaffold import PROMPT, ScaffoldError, next_id, sections_for, write_new
+from .scaffold import PROMPT, next_id, sections_for, write_new
 
 # Document templates, in the order a new SMS is usually written: (type, file, title).
 DOCUMENTS = [
@@ -199,12 +199,9 @@ def write(target: Path, plan: Plan, force: bool) -> list[str]:
     written: list[str] = []
     for relative, text in plan.files.items():
         path = target / relative
-        if path.exists():
-            continue
-        try:
-            write_new(path, text if text.endswith("\n") else text + "\n")
-        except ScaffoldError:
-            continue
+        if path.exists() and not path.is_symlink():
+            continue  # --force: an existing file is kept as it is
+        write_new(path, text if text.endswith("\n") else text + "\n")
         written.append(relative)
     return written
 
