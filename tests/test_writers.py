@@ -34,7 +34,7 @@ def modes(root: Path) -> dict[str, int]:
 def test_init_new_and_import_write_with_the_users_umask(tmp_path: Path, umask: int,
                                                         mode: int) -> None:
     repo = tmp_path / "sms"
-    made = smsdocs("init", str(repo), "--org", "Acme", umask=umask)
+    made = smsdocs("init", str(repo), "--org", "Acme", "--no-git", umask=umask)
     assert made.returncode == 0, made.stderr
     assert smsdocs("new", "nonconformity", "--root", str(repo), umask=umask).returncode == 0
     imported = smsdocs("import", "review", str(DATA / "management-review.json"),
@@ -55,7 +55,7 @@ def test_init_new_and_import_write_with_the_users_umask(tmp_path: Path, umask: i
 
 def test_every_writer_refuses_to_write_through_a_symlink(tmp_path: Path) -> None:
     repo = tmp_path / "sms"
-    assert smsdocs("init", str(repo), "--org", "Acme").returncode == 0
+    assert smsdocs("init", str(repo), "--org", "Acme", "--no-git").returncode == 0
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me\n")
     link = repo / "link.out"
@@ -84,7 +84,7 @@ def test_every_writer_refuses_to_write_through_a_symlink(tmp_path: Path) -> None
     # init into a folder where a template's path is a link: refused, target untouched.
     (repo / "docs" / "sms" / "scope.md").unlink()
     (repo / "docs" / "sms" / "scope.md").symlink_to(victim)
-    forced = smsdocs("init", str(repo), "--org", "Acme", "--force")
+    forced = smsdocs("init", str(repo), "--org", "Acme", "--no-git", "--force")
     assert forced.returncode == 2 and "symbolic link" in forced.stderr
     assert victim.read_text() == "keep me\n"
 
@@ -92,7 +92,7 @@ def test_every_writer_refuses_to_write_through_a_symlink(tmp_path: Path) -> None
 def test_baseline_re_recording_replaces_its_file_and_export_never_overwrites(
         tmp_path: Path) -> None:
     repo = tmp_path / "sms"
-    assert smsdocs("init", str(repo), "--org", "Acme").returncode == 0
+    assert smsdocs("init", str(repo), "--org", "Acme", "--no-git").returncode == 0
     baseline = repo / ".smsdocs-baseline.json"
     assert smsdocs("baseline", str(repo)).returncode == 0
     first = json.loads(baseline.read_text())

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--profile", choices=("2018", "2011"), default="2018")
     init.add_argument("--force", action="store_true",
                       help="add the missing files to a non-empty folder (never overwrites)")
+    init.add_argument("--requirement", metavar="SPEC",
+                      help="the requirements.txt line CI installs smsdocs with (default: "
+                           "where this smsdocs was installed from, e.g. smsdocs==VERSION)")
+    init.add_argument("--no-git", action="store_true",
+                      help="do not run git init nor make the first commit")
     rules = commands.add_parser("rules", help="list every rule of the pack")
     rules.add_argument("root", nargs="?", default=".")
     rules.add_argument("--profile", choices=("2018", "2011"))
@@ -335,13 +341,29 @@ def _review_tools(args: argparse.Namespace) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     from . import init as init_mod
+    from . import install_source
     from .rulepack import load as load_pack
 
     target = Path(args.dir).resolve()
     services = [s.strip() for s in args.services.split(",") if s.strip()]
-    plan = init_mod.plan_files(load_pack(profile=args.profile), args.org, services, args.profile)
+    source = (install_source.Requirement(args.requirement, "as --requirement says")
+              if args.requirement else install_source.detect())
+    plan = init_mod.plan_files(load_pack(profile=args.profile), args.org, services,
+                               args.profile, source.spec)
     written = init_mod.write(target, plan, args.force)
-    print(f"created {len(written)} file(s) in {target}; next: smsdocs check {args.dir}")
+    prompts = init_mod.record_baseline(target, args.profile)
+    git = "no git repository (--no-git)" if args.no_git else init_mod.start_git(target)
+    shown = os.path.relpath(target) if target.is_relative_to(Path.cwd()) else str(target)
+    baseline = (f"{init_mod.BASELINE_FILE} records its {prompts} template prompt(s)"
+                if prompts is not None else f"{init_mod.BASELINE_FILE} kept as it was")
+    where = f"; {source.note}" if source.note else ""
+    print(f"created {len(written)} file(s) in {shown}: {git}.\n"
+          f"requirements.txt installs {source.spec}, {source.origin}{where}.\n"
+          f"{baseline}, so CI fails only on what a change adds.\n"
+          f"next: cd {shlex.quote(shown)} && smsdocs check --baseline {init_mod.BASELINE_FILE}"
+          f" && mkdocs serve\n"
+          "then write a template on a branch, commit, push, and open a pull request; "
+          "run smsdocs baseline after each finished template.")
     return EXIT_OK
 
 
