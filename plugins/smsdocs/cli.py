@@ -194,8 +194,11 @@ def _check(args: argparse.Namespace) -> int:
         except baseline_mod.BaselineError as exc:
             raise PackError(str(exc)) from exc
         findings, suppressed = baseline_mod.apply(findings, known_findings)
-    totals = output.summary(findings, len(result.repo.files), len(result.repo.records),
-                            sum(len(r.actions) for r in result.repo.records))
+    kinds = [result.pack.types[r.type].kind if r.type in result.pack.types else "record"
+             for r in result.repo.records]
+    totals = output.summary(findings, len(result.repo.files), kinds.count("record"),
+                            sum(len(r.actions) for r in result.repo.records),
+                            documents=kinds.count("document"))
     note = (f"{suppressed} baselined finding(s) suppressed ({args.baseline})"
             if args.baseline else "")
     if args.format == "text":

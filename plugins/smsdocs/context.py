@@ -7,6 +7,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import wording
 from .findings import Finding
 from .rulepack import RulePack
 
@@ -52,5 +53,5 @@ class Context:
             values.setdefault(key, extra)
         self.findings.append(Finding(
             severity=rule.severity, rule=rule_id, file=file, line=max(1, line),
-            message=fill(rule.message, values), hint=fill(rule.hint, values),
+            message=fill(rule.message, values), hint=fill(wording.hint(rule), values),
             subject=str(values.get("value", values.get("action", "")))))

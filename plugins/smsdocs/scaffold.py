@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import writer
+from . import wording, writer
 from .errors import UsageError
 from .model import Repository
 from .rulepack import RulePack
@@ -69,7 +69,7 @@ def sections_for(pack: RulePack, record_type: str) -> list[tuple[str, str]]:
     for rule in pack.rules_for(record_type, "section"):
         if rule.section is None or rule.id in pack.disabled:
             continue
-        heading = str(rule.extra.get("heading") or rule.section.aliases[0].capitalize())
+        heading = wording.heading(rule)
         if heading.lower() in seen:
             continue
         seen.add(heading.lower())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .. import wording
 from ..context import Context
 from ..markdown import Section
 from ..model import Record
@@ -46,7 +47,7 @@ def check_record(ctx: Context, record: Record) -> None:
         assert spec is not None
         found = found_by_rule.get(rule.id, [])
         values = {"title": rule.description.rstrip("."),
-                  "example": rule.extra.get("heading") or spec.aliases[0].capitalize()}
+                  "example": wording.heading(rule)}
         if not found:
             ctx.report(rule.id, record.path, anchor, problem="missing", **values)
             continue
@@ -133,7 +134,7 @@ def placeholder_state(text: str, ctx: Context) -> str | None:
             if always:
                 prompt = pattern.search(cleaned)
                 if prompt:
-                    return f" (unwritten prompt {prompt.group(0)[:60]!r})"
+                    return f" (unwritten prompt {wording.prompt(prompt.group(0))!r})"
             cleaned, hits = pattern.subn(" ", cleaned)
             found = found or hits > 0
     if not found:
