@@ -179,7 +179,8 @@ def _yaml_text(value: str) -> str:
 
 def _precommit() -> str:
     return ("repos:\n  - repo: local\n    hooks:\n      - id: smsdocs-check\n"
-            "        name: smsdocs check\n        entry: smsdocs check\n"
+            "        name: smsdocs check\n"
+            f"        entry: smsdocs check --baseline {BASELINE_FILE}\n"
             "        language: system\n        pass_filenames: false\n"
             "        files: ^(docs|records)/.*\\.md$|^smsdocs\\.ya?ml$\n")
 
