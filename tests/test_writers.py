@@ -168,3 +168,17 @@ def test_concurrent_new_runs_get_distinct_ids(tmp_path: Path, with_out: bool) ->
     written = sorted(re.search(r"^id: (\S+)$", p.read_text(), re.M).group(1)
                      for p in repo.rglob("*.md"))
     assert written == ids
+
+
+@pytest.mark.parametrize(("paths", "line"), [("[docs, /etc]", 1), ("\n  - docs\n  - ../x", 3)])
+def test_paths_outside_the_root_are_a_configuration_error_with_its_line(
+        tmp_path: Path, paths: str, line: int) -> None:
+    outside = tmp_path / "x"
+    outside.mkdir()
+    (outside / "secret.md").write_text("---\nid: POL-666\ntype: policy\n---\n# Not ours\n")
+    repo = write_files(tmp_path / "sms", {"smsdocs.yml": f"paths: {paths}\n",
+                                          "docs/index.md": "# Handbook\n"})
+    result = smsdocs("check", str(repo))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"smsdocs.yml:{line}: 'paths' entry" in result.stderr
+    assert "outside the repository" in result.stderr and "POL-666" not in result.stdout
