@@ -36,6 +36,15 @@ ACTIONS = sum(len(yaml.safe_load(t.split("---\n")[1]).get("actions") or [])
               for t in COMPLETE.values())
 
 
+def kinds(files: dict[str, str]) -> tuple[int, int]:
+    """(documents, records) among the files, as the pack's types classify them."""
+    from smsdocs.rulepack import load
+
+    types = load().types
+    found = [types[yaml.safe_load(t.split("---\n")[1])["type"]].kind for t in files.values()]
+    return found.count("document"), found.count("record")
+
+
 def line_of(text: str, needle: str) -> int:
     (line,) = [n for n, t in enumerate(text.split("\n"), 1) if needle in t]
     return line
@@ -82,8 +91,11 @@ def test_clean_repository_exits_0(clean: Path) -> None:
     result = smsdocs("check", clean, "--as-of", "2026-11-23")
     assert result.returncode == 0, result.stdout
     n = len(COMPLETE)
+    documents, records = kinds(COMPLETE)
+    assert documents and records and documents + records == n
     assert result.stdout.strip().splitlines()[-1] == (
-        f"ok: 0 error(s), 0 warning(s) in {n} file(s), {n} record(s), {ACTIONS} action(s)")
+        f"ok: 0 error(s), 0 warning(s) in {n} file(s): {documents} document(s), "
+        f"{records} record(s), {ACTIONS} action(s)")
 
 
 def test_errors_exit_1(broken: Path) -> None:
@@ -162,10 +174,12 @@ def test_json_has_exactly_the_documented_shape(broken: Path, tmp_path: Path) -> 
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert set(data) == {"findings", "summary"}
-    assert set(data["summary"]) == {"files", "records", "actions", "errors", "warnings"}
+    assert set(data["summary"]) == {"files", "documents", "records", "actions", "errors",
+                                    "warnings"}
     n = len(BROKEN)
-    assert data["summary"] == {"files": n, "records": n, "actions": ACTIONS, "errors": 1,
-                               "warnings": 2}
+    documents, records = kinds(BROKEN)
+    assert data["summary"] == {"files": n, "documents": documents, "records": records,
+                               "actions": ACTIONS, "errors": 1, "warnings": 2}
     for finding in data["findings"]:
         assert set(finding) == {"severity", "rule", "file", "line", "message", "hint"}
         assert finding["severity"] in ("error", "warning")

@@ -78,7 +78,7 @@ def test_sarif_uris_are_relative_to_the_top_of_the_git_work_tree(capsys, tmp_pat
     jsonschema.Draft4Validator(sarif_schema).validate(log)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             for r in log["runs"][0]["results"]}
-    assert uris == {"sms/records/mr.md"}
+    assert uris == {"sms/records/mr.md", "sms/smsdocs.yml"}  # coverage gaps: smsdocs.yml
     base = log["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"]
     assert base.startswith("file://") and base.endswith("/top/")
 
@@ -98,8 +98,10 @@ def test_junit_parses_with_one_testcase_per_file(capsys, sms):
     suites = root.findall("testsuite")
     assert root.tag == "testsuites" and len(suites) == 1
     cases = {c.get("name"): c for c in suites[0].findall("testcase")}
-    assert set(cases) == {"docs/policy.md", "records/mr.md", "records/nc.md"}
+    # smsdocs.yml holds the repository's coverage gaps (warnings: it does not fail)
+    assert set(cases) == {"docs/policy.md", "records/mr.md", "records/nc.md", "smsdocs.yml"}
     assert cases["docs/policy.md"].find("failure") is None
+    assert cases["smsdocs.yml"].find("failure") is None
     failure = cases["records/mr.md"].find("failure")
     assert failure is not None and "review.decision.owner" in failure.text
     assert "records/mr.md:13:" in failure.text
@@ -107,7 +109,7 @@ def test_junit_parses_with_one_testcase_per_file(capsys, sms):
     assert nc_failure is not None and "NC-404" in nc_failure.text
     assert int(suites[0].get("failures")) == sum(
         1 for c in cases.values() if c.find("failure") is not None)
-    assert int(suites[0].get("tests")) == 3
+    assert int(suites[0].get("tests")) == 4
 
 
 def test_junit_with_base_lists_changed_files(capsys, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -14,15 +16,26 @@ from smsdocs import engine
 ORG, SERVICES = 'Acme "Cloud" IT', "Hosting, Service Desk"
 
 
-def smsdocs(*args: str) -> subprocess.CompletedProcess[str]:
+def smsdocs(*args: str, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "smsdocs", *args], capture_output=True,
-                          text=True, check=False)
+                          text=True, check=False, env=env)
+
+
+def git_env(home: Path, identity: bool = True) -> dict[str, str]:
+    """git with no user or system configuration but (optionally) an identity."""
+    env = {"PATH": os.environ["PATH"], "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_CONFIG_GLOBAL": os.devnull}
+    if identity:
+        env |= {"GIT_AUTHOR_NAME": "SMS Manager", "GIT_AUTHOR_EMAIL": "sms@example.org",
+                "GIT_COMMITTER_NAME": "SMS Manager", "GIT_COMMITTER_EMAIL": "sms@example.org"}
+    return env
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Path:
     target = tmp_path / "sms"
-    result = smsdocs("init", str(target), "--org", ORG, "--services", SERVICES)
+    result = smsdocs("init", str(target), "--org", ORG, "--services", SERVICES, "--no-git")
     assert result.returncode == 0, result.stderr
     return target
 
@@ -78,7 +91,8 @@ def test_handbook_skeleton_builds(fresh: Path, tmp_path: Path, name: str) -> Non
     """Both engines read the configuration init writes (handbook and auditor edition)."""
     env = engine.environment()
     site = tmp_path / "site"
-    result = subprocess.run(engine.build_command(name, "mkdocs.yml", str(site), strict=False),
+    # strict, as the generated CI builds: the template prompts are in the baseline
+    result = subprocess.run(engine.build_command(name, "mkdocs.yml", str(site), strict=True),
                             cwd=fresh, capture_output=True, text=True, check=False, env=env)
     assert result.returncode == 0, result.stderr
     assert (site / "index.html").is_file()
@@ -107,7 +121,96 @@ def test_force_adds_missing_files_but_never_overwrites(fresh: Path) -> None:
     plan = fresh / "docs/sms/plan.md"
     plan.write_text("# Our own plan\n")
     (fresh / "smsdocs.yml").unlink()
-    result = smsdocs("init", str(fresh), "--org", "X", "--force")
+    result = smsdocs("init", str(fresh), "--org", "X", "--force", "--no-git")
     assert result.returncode == 0, result.stderr
     assert plan.read_text() == "# Our own plan\n"
     assert (fresh / "smsdocs.yml").is_file()
+
+
+def test_init_starts_git_with_a_baseline_so_the_first_check_passes(tmp_path: Path) -> None:
+    target = tmp_path / "sms"
+    result = smsdocs("init", str(target), "--org", "Acme", env=git_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().split("\n")
+    assert len(lines) == 5, lines
+    assert "first commit" in lines[0] and "requirements.txt installs" in lines[1]
+    assert re.search(r"records its \d+ template prompt", lines[2])
+    assert "smsdocs check --baseline .smsdocs-baseline.json" in lines[3]
+    log = subprocess.run(["git", "log", "--format=%s", "--name-only"], cwd=target,
+                         capture_output=True, text=True, check=True).stdout
+    assert log.startswith("Start the service management system")
+    assert ".smsdocs-baseline.json" in log and "docs/sms/plan.md" in log
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=target, capture_output=True,
+                            text=True, check=True).stdout
+    assert status == "", "everything init wrote is committed"
+    assert subprocess.run(["git", "branch", "--show-current"], cwd=target, capture_output=True,
+                          text=True, check=True).stdout.strip() == "main"
+    baseline = json.loads((target / ".smsdocs-baseline.json").read_text())
+    assert {e["rule"] for e in baseline["findings"]} == {"content.placeholder"}
+    plain = smsdocs("check", str(target))
+    gated = smsdocs("check", str(target), "--baseline", str(target / ".smsdocs-baseline.json"))
+    assert plain.returncode == 1 and gated.returncode == 0, gated.stdout
+
+
+def test_init_without_a_git_identity_still_creates_the_repository(tmp_path: Path) -> None:
+    result = smsdocs("init", str(tmp_path / "sms"), "--org", "Acme",
+                     env=git_env(tmp_path, identity=False))
+    assert result.returncode == 0, result.stderr
+    assert "no commit" in result.stdout and "user.email" in result.stdout
+    assert (tmp_path / "sms" / ".git").is_dir()
+
+
+def test_init_inside_an_existing_repository_does_not_commit(tmp_path: Path) -> None:
+    env = git_env(tmp_path)
+    subprocess.run(["git", "init", "-q", str(tmp_path / "mono")], check=True, env=env)
+    result = smsdocs("init", str(tmp_path / "mono" / "sms"), "--org", "Acme", env=env)
+    assert result.returncode == 0 and "already in the git repository" in result.stdout
+    assert not (tmp_path / "mono" / "sms" / ".git").exists()
+
+
+def test_init_requirement_names_where_smsdocs_came_from(tmp_path: Path) -> None:
+    from smsdocs import install_source
+
+    # This test run's smsdocs is an editable install of the checkout: a local folder.
+    made = smsdocs("init", str(tmp_path / "a"), "--org", "Acme", "--no-git")
+    spec = (tmp_path / "a" / "requirements.txt").read_text().strip().split("\n")[-1]
+    found = install_source.detect()
+    assert spec == found.spec
+    if found.spec.startswith("smsdocs @ file:"):
+        assert "cannot reach" in made.stdout
+    chosen = smsdocs("init", str(tmp_path / "b"), "--org", "Acme", "--no-git",
+                     "--requirement", "smsdocs @ git+https://git.example.org/sms/smsdocs@v0.2.0")
+    assert chosen.returncode == 0
+    assert (tmp_path / "b" / "requirements.txt").read_text().strip().endswith(
+        "smsdocs @ git+https://git.example.org/sms/smsdocs@v0.2.0")
+    read = install_source._from_direct_url
+    assert read({"url": "https://git.example.org/smsdocs.git",
+                 "vcs_info": {"vcs": "git", "commit_id": "ab12", "requested_revision": "v1"}}
+                ).spec == "smsdocs @ git+https://git.example.org/smsdocs.git@ab12"
+    archive = read({"url": "https://files.example.org/smsdocs-0.1.0-py3-none-any.whl",
+                    "archive_info": {"hashes": {"sha256": "00ff"}}})
+    assert archive.spec.endswith(".whl#sha256=00ff") and archive.note == ""
+    folder = read({"url": "file:///home/me/smsdocs", "dir_info": {"editable": True}})
+    assert folder.spec == "smsdocs @ file:///home/me/smsdocs" and "cannot reach" in folder.note
+
+
+def test_generated_and_shipped_ci_files_validate_against_their_schemas(fresh: Path) -> None:
+    """GitHub's workflow schema for the generated and the shipped workflow, GitLab's for the
+    shipped .gitlab-ci.yml (check-jsonschema's vendored copies: no network)."""
+    tool = Path(sys.executable).parent / "check-jsonschema"
+    root = Path(__file__).resolve().parent.parent
+    for schema, files in (("vendor.github-workflows",
+                           [fresh / ".github/workflows/smsdocs.yml",
+                            root / ".github/workflows/smsdocs.yml"]),
+                          ("vendor.gitlab-ci", [root / ".gitlab-ci.yml"])):
+        result = subprocess.run([str(tool), "--builtin-schema", schema, *map(str, files)],
+                                capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+    for workflow in (fresh / ".github/workflows/smsdocs.yml",
+                     root / ".github/workflows/smsdocs.yml"):
+        uses = re.findall(r"uses: ([\w/-]+)@v(\d+)", workflow.read_text())
+        # Majors on the Node 24 runtime; Node 20 majors are deprecated on GitHub's runners.
+        current = {"actions/checkout": 5, "actions/setup-python": 6,
+                   "actions/configure-pages": 6, "actions/upload-pages-artifact": 5,
+                   "actions/deploy-pages": 5, "github/codeql-action/upload-sarif": 4}
+        assert uses and all(int(major) >= current[name] for name, major in uses), uses

@@ -199,6 +199,35 @@ def test_input_pack_lists_exactly_the_period(tmp_path: Path) -> None:
     assert "| MR-ACT-002 |" in markdown and "overdue" in markdown
 
 
+def test_input_pack_reads_periods_as_ranges_and_statuses_as_recorded(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    pack = inputpack.compile_pack(repo, dt.date(2026, 11, 23))
+    markdown = inputpack.render_markdown(pack)
+    assert "Period: 2026-07-21 to 2026-11-23, since MR-2026-02 on 2026-07-20." in markdown
+    assert ("Raised per period: up to 2026-01-20: 0; 2026-01-21 to 2026-07-20: 1; "
+            "2026-07-21 to 2026-11-23: 1.") in markdown
+    # CA-002 is recorded in-progress: shown as such, not as "open".
+    ca = next(c for n in pack.nonconformities for c in n["corrective_actions"]
+              if c["id"] == "CA-002")
+    assert ca["state"] == "in-progress" and "CA-002 in-progress" in markdown
+    assert "MR-ACT-002 |" in markdown and "open, overdue by" in markdown
+    # A review held on the pack's date leaves no empty period behind it.
+    same_day = inputpack.render_markdown(inputpack.compile_pack(repo, dt.date(2026, 7, 20)))
+    assert "Raised per period: up to 2026-01-20: 0; 2026-01-21 to 2026-07-20: 1.\n" in same_day
+
+
+def test_input_pack_of_a_new_repository_says_none_yet(tmp_path: Path) -> None:
+    root = tmp_path / "sms"
+    assert smsdocs("init", str(root), "--org", "Acme", "--no-git").returncode == 0
+    result = smsdocs("review", "prepare", str(root), "--as-of", "2026-11-30")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Period: up to 2026-11-30 (no earlier management review)." in out
+    assert "| --- |" not in out, "no table without rows"
+    assert out.count("None yet") == 2 and "No nonconformity has been raised yet." in out
+    assert "Raised per period" not in out
+
+
 def test_kpi_chart_points_match_values(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     reviews = sorted((r for r in repo.records if r.type == "management-review"),

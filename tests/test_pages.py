@@ -312,7 +312,8 @@ def test_action_page_shows_its_status_history_with_the_slip(site: Path) -> None:
 # ---------------------------------------------------------------------- progress
 def init_repo(root: Path) -> Path:
     proc = subprocess.run([sys.executable, "-m", "smsdocs", "init", str(root), "--org", "Acme",
-                           "--services", "A, B"], capture_output=True, text=True, timeout=60)
+                           "--services", "A, B", "--no-git"], capture_output=True, text=True,
+                          timeout=60)
     assert proc.returncode == 0, proc.stderr
     return root
 

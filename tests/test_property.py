@@ -57,6 +57,9 @@ def run(root: Path, content: bytes) -> list[Finding]:
     for finding in findings:
         assert finding.rule in RULE_IDS
         assert finding.rule != "check.crashed", finding
+        if finding.rule == "coverage.gap":  # the repository's, reported at its config file
+            assert (finding.file, finding.line) == ("smsdocs.yml", 1), finding
+            continue
         assert finding.file == RECORD
         assert 1 <= finding.line <= lines, finding
         assert finding.message, finding

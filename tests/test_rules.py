@@ -809,9 +809,11 @@ def test_coverage_gap_for_a_missing_document(all_findings: Findings) -> None:
     files = complete_sms("2018")
     del files[DOC["valid_sla.md"].path]
     findings = all_findings(files)
-    assert rules_at(findings) == {(GAP, line_of(PLAN, "id: PLAN-001"))}
-    assert {f.file for f in findings} == {PLAN_PATH}
+    # A gap belongs to the repository: reported at smsdocs.yml, never on the plan.
+    assert rules_at(findings) == {(GAP, 1)}
+    assert {f.file for f in findings} == {"smsdocs.yml"}
     assert "service-level-agreements" in findings[0].hint
+    assert "`smsdocs new sla`" in findings[0].hint
     assert findings[0].severity is Severity.WARNING
 
 
@@ -819,7 +821,7 @@ def test_coverage_gap_for_a_retired_document(all_findings: Findings) -> None:
     files = complete_sms("2018")
     sla = DOC["valid_sla.md"]
     files[sla.path] = edit(sla.text, "status: approved", "status: retired")
-    assert rules_at(all_findings(files)) == {(GAP, line_of(PLAN, "id: PLAN-001"))}
+    assert {(f.rule, f.file, f.line) for f in all_findings(files)} == {(GAP, "smsdocs.yml", 1)}
 
 
 def test_coverage_gap_closed_by_provides_in_front_matter(all_findings: Findings) -> None:
@@ -832,7 +834,8 @@ def test_coverage_gap_closed_by_provides_in_front_matter(all_findings: Findings)
 
 def test_coverage_gap_anchor_without_a_plan(all_findings: Findings) -> None:
     findings = all_findings({NC_PATH: NC})
-    assert findings and {(f.rule, f.file, f.line) for f in findings} == {(GAP, NC_PATH, 2)}
+    assert findings and {(f.rule, f.file, f.line) for f in findings} == {
+        (GAP, "smsdocs.yml", 1)}
 
 
 def test_coverage_gap_silent_without_records(all_findings: Findings) -> None:

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from . import __version__
+from . import __version__, writer
 from .findings import Finding
 
 DEFAULT_FILE = ".smsdocs-baseline.json"
@@ -52,7 +52,9 @@ def dumps(findings: list[Finding]) -> str:
 
 
 def write(path: Path, findings: list[Finding]) -> None:
-    path.write_text(dumps(findings), encoding="utf-8")
+    """Re-record the baseline: an explicit regeneration, so an existing baseline file is
+    replaced (atomically); a symlink or a non-regular file is refused."""
+    writer.replace(path, dumps(findings))
 
 
 def load(path: Path) -> Counter[Key]:

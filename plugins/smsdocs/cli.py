@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -101,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
                               "smsdocs.yml, mkdocs.yml or .git)")
     explain.add_argument("--profile", choices=("2018", "2011"))
     explain.add_argument("--config", type=Path)
+    init.add_argument("--requirement", metavar="SPEC",
+                      help="the requirements.txt line CI installs smsdocs with (default: "
+                           "where this smsdocs was installed from, e.g. smsdocs==VERSION)")
+    init.add_argument("--no-git", action="store_true",
+                      help="do not run git init nor make the first commit")
     rules = commands.add_parser("rules", help="list every rule of the pack")
     rules.add_argument("root", nargs="?", default=".")
     rules.add_argument("--profile", choices=("2018", "2011"))
@@ -243,8 +249,11 @@ def _check(args: argparse.Namespace) -> int:
         except baseline_mod.BaselineError as exc:
             raise PackError(str(exc)) from exc
         findings, suppressed = baseline_mod.apply(findings, known_findings)
-    totals = output.summary(findings, len(result.repo.files), len(result.repo.records),
-                            sum(len(r.actions) for r in result.repo.records))
+    kinds = [result.pack.types[r.type].kind if r.type in result.pack.types else "record"
+             for r in result.repo.records]
+    totals = output.summary(findings, len(result.repo.files), kinds.count("record"),
+                            sum(len(r.actions) for r in result.repo.records),
+                            documents=kinds.count("document"))
     note = (f"{suppressed} baselined finding(s) suppressed ({args.baseline})"
             if args.baseline else "")
     if args.format == "text":
@@ -301,7 +310,7 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from . import scaffold
+    from . import scaffold, writer
     from .validate import validate
 
     root = Path(args.root).resolve()
@@ -309,16 +318,31 @@ def _new(args: argparse.Namespace) -> int:
         raise PackError(f"not a folder: {args.root}")
     config = config_mod.load(root)
     pack = config.rule_pack()
-    repo = validate(root, config, pack).repo
     date = args.date or dt.date.today()
     if args.type == "action":
+        repo = validate(root, config, pack).repo
         action_id, entry = scaffold.action_snippet(repo, pack, args.record, args.title, date)
         print(f"# next free action id: {action_id}; add under 'actions:' of "
               f"{args.record or 'the record that raises it'}:\n{entry}")
         return EXIT_OK
     out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
-    made = scaffold.build(repo, pack, args.type, args.title, date, root, out)
-    scaffold.write_new(made.path, made.text)
+    # Concurrent runs take turns (lock on the root), and each reads the repository after
+    # the previous one wrote: no two runs hand out the same id. Without --out the file is
+    # named by its id, so a name taken by someone who did not lock moves to the next id.
+    with writer.locked(root):
+        repo = validate(root, config, pack).repo
+        taken: set[str] = set()
+        for _attempt in range(50):
+            made = scaffold.build(repo, pack, args.type, args.title, date, root, out, taken)
+            try:
+                scaffold.write_new(made.path, made.text)
+                break
+            except writer.WriteError:
+                if out is not None or made.path.is_symlink():
+                    raise
+                taken.add(made.id)
+        else:  # pragma: no cover - fifty names taken by files that hold other ids
+            raise UsageError(f"no free file name for a new {args.type} in {made.path.parent}")
     shown = made.path.relative_to(root) if made.path.is_relative_to(root) else made.path
     print(f"created {shown} ({made.id}); fill every [describe: …] prompt, then run smsdocs check")
     return EXIT_OK
@@ -327,7 +351,7 @@ def _new(args: argparse.Namespace) -> int:
 def _review_tools(args: argparse.Namespace) -> int:
     import json
 
-    from . import inputpack, interchange, scaffold
+    from . import inputpack, interchange, writer
     from .model import ManagementReview
     from .validate import validate
 
@@ -336,42 +360,72 @@ def _review_tools(args: argparse.Namespace) -> int:
         raise PackError(f"not a folder: {root}")
     config = config_mod.load(root)
     pack = config.rule_pack()
-    result = validate(root, config, pack, getattr(args, "as_of", None))
     if args.command == "review":
+        result = validate(root, config, pack, args.as_of)
         pack_ = inputpack.compile_pack(result.repo, result.as_of)
         render = inputpack.render_json if args.format == "json" else inputpack.render_markdown
         print(render(pack_))
         return EXIT_OK
     if args.command == "export":
-        record = result.repo.by_id.get(args.id)
+        record = validate(root, config, pack).repo.by_id.get(args.id)
         if not isinstance(record, ManagementReview):
             raise UsageError(f"no management review with id {args.id}")
         text = json.dumps(interchange.export_review(record, pack), indent=2, ensure_ascii=False)
         if args.out:
-            scaffold.write_new(args.out, text + "\n")
+            writer.create(args.out, text + "\n")
         else:
             print(text)
         return EXIT_OK
     try:
         data = json.loads(args.file.read_text(encoding="utf-8"))
-        record_id, text = interchange.import_review(data, result.repo, pack)
-    except (OSError, ValueError, interchange.InterchangeError) as exc:
+    except (OSError, ValueError) as exc:
         raise UsageError(f"cannot import {args.file}: {exc}") from exc
-    target = args.out or (root / "records" / "management-reviews" / f"{record_id.lower()}.md")
-    scaffold.write_new(target, text)
+    with writer.locked(root):  # the id is allocated and its file written in one turn
+        repo = validate(root, config, pack).repo
+        try:
+            record_id, text = interchange.import_review(data, repo, pack)
+        except interchange.InterchangeError as exc:
+            raise UsageError(f"cannot import {args.file}: {exc}") from exc
+        target = args.out or (root / "records" / "management-reviews" /
+                              f"{record_id.lower()}.md")
+        writer.create(target, text)
+    ignored = interchange.ignored_fields(data)
+    if ignored:
+        print(f"smsdocs: ignored field(s) smsdocs does not know: {', '.join(ignored)}",
+              file=sys.stderr)
     print(f"created {target} ({record_id})")
     return EXIT_OK
 
 
 def _init(args: argparse.Namespace) -> int:
     from . import init as init_mod
+    from . import install_source
     from .rulepack import load as load_pack
 
     target = Path(args.dir).resolve()
     services = [s.strip() for s in args.services.split(",") if s.strip()]
-    plan = init_mod.plan_files(load_pack(profile=args.profile), args.org, services, args.profile)
+    if args.requirement:
+        source = install_source.Requirement(args.requirement, "as --requirement says")
+    else:
+        found = install_source.detect()
+        source = install_source.Requirement(install_source.with_properdocs(found.spec),
+                                            found.origin, found.note)
+    plan = init_mod.plan_files(load_pack(profile=args.profile), args.org, services,
+                               args.profile, source.spec)
     written = init_mod.write(target, plan, args.force)
-    print(f"created {len(written)} file(s) in {target}; next: smsdocs check {args.dir}")
+    prompts = init_mod.record_baseline(target, args.profile)
+    git = "no git repository (--no-git)" if args.no_git else init_mod.start_git(target)
+    shown = os.path.relpath(target) if target.is_relative_to(Path.cwd()) else str(target)
+    baseline = (f"{init_mod.BASELINE_FILE} records its {prompts} template prompt(s)"
+                if prompts is not None else f"{init_mod.BASELINE_FILE} kept as it was")
+    where = f"; {source.note}" if source.note else ""
+    print(f"created {len(written)} file(s) in {shown}: {git}.\n"
+          f"requirements.txt installs {source.spec}, {source.origin}{where}.\n"
+          f"{baseline}, so CI fails only on what a change adds.\n"
+          f"next: cd {shlex.quote(shown)} && smsdocs check --baseline {init_mod.BASELINE_FILE}"
+          f" && mkdocs serve\n"
+          "then write a template on a branch, commit, push, and open a pull request; "
+          "run smsdocs baseline after each finished template.")
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import wording
 from .findings import Finding
 from .rulepack import RulePack
 
@@ -50,7 +51,7 @@ class Context:
                 values["problem"] = fill(rule.text(key), values)
         for key, extra in rule.extra.items():
             values.setdefault(key, extra)
-        hint = fill(rule.hint, values)
+        hint = fill(wording.hint(rule), values)
         if values.get("note"):
             hint = f"{values['note']} {hint}"
         self.findings.append(Finding(

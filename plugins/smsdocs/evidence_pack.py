@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import writer
+
 MANIFEST = "manifest.json"
 SITE_DIR = "site/"
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
@@ -109,24 +111,21 @@ def make(root: Path, out: Path, coverage_json: str, coverage_md: str,
 
 
 def _write_zip(out: Path, entries: dict[str, bytes], when: int) -> None:
+    """The pack is regenerated on every run: an existing regular file at out is replaced
+    atomically (see `writer.replace`); a symlink is refused."""
+    import io
     import time
 
     stamp = time.gmtime(when)[:6]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=out.parent, prefix=".smsdocs-pack-", suffix=".zip")
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name in sorted(entries):
-                info = zipfile.ZipInfo(name, date_time=stamp)
-                info.external_attr = 0o644 << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 3
-                archive.writestr(info, entries[name], compresslevel=9)
-        os.replace(temp, out)
-    except BaseException:
-        os.unlink(temp)
-        raise
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            archive.writestr(info, entries[name], compresslevel=9)
+    writer.replace(out, buffer.getvalue())
 
 
 def verify(pack: Path) -> Verification:
@@ -192,14 +191,18 @@ def run(args: object) -> int:
     if not root.is_dir():
         print(f"smsdocs: not a folder: {args.root}", file=sys.stderr)
         return 2
-    out = Path(args.out).resolve() if args.out else root / "evidence-pack.zip"
+    out = Path(args.out).absolute() if args.out else root / "evidence-pack.zip"
     try:
+        writer.check_replaceable(out)
         coverage_json, coverage_md = auditor_coverage(root)
         manifest = make(root, out, coverage_json, coverage_md, args.mkdocs_config,
                         getattr(args, "engine", None))
     except PackError as exc:
         print(f"smsdocs: {exc}", file=sys.stderr)
         return 1
+    except writer.WriteError as exc:
+        print(f"smsdocs: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {out}: {len(manifest['files'])} file(s), source commit "
           f"{manifest['source_commit']}")
     return 0

@@ -9,13 +9,16 @@ are written; `smsdocs coverage` shows each item as "template, not yet written".
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .errors import UsageError
+from .install_source import with_properdocs
 from .rulepack import RulePack
-from .scaffold import PROMPT, ScaffoldError, next_id, sections_for, write_new
+from .scaffold import PROMPT, next_id, sections_for, write_new
 
 # Document templates, in the order a new SMS is usually written: (type, file, title).
 DOCUMENTS = [
@@ -61,6 +64,9 @@ RECORD_FOLDERS = {
 }
 
 
+BASELINE_FILE = ".smsdocs-baseline.json"
+
+
 class InitError(UsageError):
     """The target cannot be initialised (not empty, not a folder)."""
 
@@ -84,8 +90,10 @@ def _services_block(services: list[str]) -> list[str]:
     return [f"- {s}" for s in services] + [""] if services else []
 
 
-def plan_files(pack: RulePack, org: str, services: list[str], profile: str) -> Plan:
-    """Compose every file of a new repository (nothing written yet)."""
+def plan_files(pack: RulePack, org: str, services: list[str], profile: str,
+               requirement: str | None = None) -> Plan:
+    """Compose every file of a new repository (nothing written yet); `requirement` is the
+    requirements.txt line that installs smsdocs in CI (default: this version, pinned)."""
     plan = Plan()
     ids: set[str] = set()
     record_keys = [str(r["key"]) for c in pack.clauses.values() for r in c.requires
@@ -125,17 +133,14 @@ def plan_files(pack: RulePack, org: str, services: list[str], profile: str) -> P
     plan.files["mkdocs.yml"] = _mkdocs_yml(org)
     plan.files["mkdocs.auditor.yml"] = _mkdocs_auditor_yml(org)
     # ProperDocs builds the handbook; `mkdocs build` reads the same mkdocs.yml (engine.py)
-    plan.files["requirements.txt"] = \
-        f"smsdocs[properdocs]>={__version__},<{_next_minor(__version__)}\n"
+    plan.files["requirements.txt"] = (
+        "# smsdocs, from where it was installed when this repository was created (smsdocs\n"
+        "# init); the CI workflow installs it from here. Change the line to upgrade.\n"
+        f"{requirement or with_properdocs(f'smsdocs=={__version__}')}\n")
     plan.files[".pre-commit-config.yaml"] = _precommit()
     plan.files[".gitignore"] = "site/\nsite-auditor/\n.venv/\n*.zip\n"
     plan.files[".github/workflows/smsdocs.yml"] = _workflow()
     return plan
-
-
-def _next_minor(version: str) -> str:
-    major, minor, *_ = (version.split(".") + ["0", "0"])
-    return f"{major}.{int(minor) + 1}"
 
 
 def _index(org: str, services: list[str]) -> str:
@@ -157,7 +162,8 @@ def _mkdocs_yml(org: str) -> str:
             "  palette:\n    - scheme: default\n      toggle: {icon: material/weather-night, "
             "name: Dark mode}\n    - scheme: slate\n      toggle: {icon: "
             "material/weather-sunny, name: Light mode}\n"
-            "plugins:\n  search: {}\n  smsdocs:\n    internal_fields: [internal_notes]\n")
+            "plugins:\n  search: {}\n  smsdocs:\n    internal_fields: [internal_notes]\n"
+            f"    baseline: {BASELINE_FILE}  # as smsdocs check --baseline\n")
 
 
 def _mkdocs_auditor_yml(org: str) -> str:
@@ -176,19 +182,53 @@ def _yaml_text(value: str) -> str:
 
 def _precommit() -> str:
     return ("repos:\n  - repo: local\n    hooks:\n      - id: smsdocs-check\n"
-            "        name: smsdocs check\n        entry: smsdocs check\n"
+            "        name: smsdocs check\n"
+            f"        entry: smsdocs check --baseline {BASELINE_FILE}\n"
             "        language: system\n        pass_filenames: false\n"
             "        files: ^(docs|records)/.*\\.md$|^smsdocs\\.ya?ml$\n")
 
 
+# Actions on the maintained Node 24 runtime (majors checked November 2026).
+CHECKOUT, SETUP_PYTHON = "actions/checkout@v6", "actions/setup-python@v7"
+
+
 def _workflow() -> str:
-    return ("name: smsdocs\non:\n  pull_request:\n  push:\n    branches: [main]\n"
-            "jobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n"
-            "      - uses: actions/checkout@v4\n        with: {fetch-depth: 0}\n"
-            "      - uses: actions/setup-python@v5\n        with: {python-version: '3.11'}\n"
-            "      - run: pip install -r requirements.txt\n"
-            "      - run: smsdocs check . --format github\n"
-            "      - run: properdocs build --strict\n")
+    return f"""# smsdocs in GitHub Actions (written by smsdocs init).
+# A pull request fails only on findings it adds: the template prompts are recorded in
+# {BASELINE_FILE}; re-record it with `smsdocs baseline` as templates get written.
+name: smsdocs
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+
+permissions:
+  contents: read
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: {CHECKOUT}
+        with:
+          fetch-depth: 0  # the whole history: --base and document control read it
+      - uses: {SETUP_PYTHON}
+        with:
+          python-version: "3.12"
+      - name: Install smsdocs
+        run: pip install -r requirements.txt
+      - name: smsdocs check (what this pull request changes)
+        if: github.event_name == 'pull_request'
+        run: >-
+          smsdocs check --base "origin/$GITHUB_BASE_REF" --baseline {BASELINE_FILE}
+          --format github --summary "$GITHUB_STEP_SUMMARY"
+      - name: smsdocs check
+        if: github.event_name != 'pull_request'
+        run: smsdocs check --baseline {BASELINE_FILE} --format github
+      - name: Build the handbook
+        run: properdocs build --strict
+"""
 
 
 def write(target: Path, plan: Plan, force: bool) -> list[str]:
@@ -202,12 +242,51 @@ def write(target: Path, plan: Plan, force: bool) -> list[str]:
     written: list[str] = []
     for relative, text in plan.files.items():
         path = target / relative
-        if path.exists():
-            continue
-        try:
-            write_new(path, text if text.endswith("\n") else text + "\n")
-        except ScaffoldError:
-            continue
+        if path.exists() and not path.is_symlink():
+            continue  # --force: an existing file is kept as it is
+        write_new(path, text if text.endswith("\n") else text + "\n")
         written.append(relative)
     return written
+
+
+def record_baseline(target: Path, profile: str) -> int | None:
+    """Record the new repository's findings (the template prompts) in its baseline file, so
+    that CI fails only on what a change adds; None when a baseline file exists already."""
+    from . import baseline
+    from . import config as config_mod
+    from .validate import validate
+
+    path = target / BASELINE_FILE
+    if path.exists() or path.is_symlink():
+        return None
+    config = config_mod.load(target)
+    findings = validate(target, config, config.rule_pack(profile)).findings
+    write_new(path, baseline.dumps(findings))
+    return len(findings)
+
+
+def start_git(target: Path) -> str:
+    """`git init` and a first commit of everything init wrote; what happened, in a phrase."""
+    if shutil.which("git") is None:
+        return "git is not installed: run git init and commit the files yourself"
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=target, capture_output=True, text=True,
+                              check=False)
+
+    inside = git("rev-parse", "--show-toplevel")
+    if inside.returncode == 0:
+        return f"already in the git repository {inside.stdout.strip()}: commit the new files"
+    if git("init", "-q", "--initial-branch=main").returncode != 0:
+        made = git("init", "-q")  # git before 2.28
+        if made.returncode != 0:
+            return f"git init failed: {made.stderr.strip()}"
+        git("symbolic-ref", "HEAD", "refs/heads/main")
+    git("add", "-A")
+    commit = git("commit", "-q", "-m", "Start the service management system (smsdocs init)")
+    if commit.returncode != 0:
+        reason = (commit.stderr.strip().splitlines() or ["git commit failed"])[-1]
+        return (f"a git repository, but no commit ({reason}): set git's user.name and "
+                "user.email, then git commit")
+    return "a git repository with its first commit (branch main)"
 

@@ -29,7 +29,7 @@ class ActionStatus:
     raised_in: str
     target_date: str
     status: str
-    state: str  # open | done | cancelled | overdue | slipped
+    state: str  # the recorded status (open, in-progress, done...), or overdue | slipped
     days_overdue: int = 0
     slips: int = 0
 
@@ -125,10 +125,11 @@ def kpi_series(reviews: list[ManagementReview]) -> list[KpiSeries]:
 
 
 def action_state(action: Action, as_of: dt.date, slips: int = 0) -> ActionStatus:
-    """Where an action stands on a date."""
+    """Where an action stands on a date: its status as recorded, unless it is overdue or
+    its target date slipped (an action 'in-progress' is not shown as 'open')."""
     days = action.overdue_days(as_of)
     state = action.status if action.is_closed else (
-        "overdue" if days else "slipped" if slips else "open")
+        "overdue" if days else "slipped" if slips else action.status)
     return ActionStatus(
         id=action.id, title=action.title, owner=action.owner, raised_in=action.record.id,
         target_date=str(action.target_date or ""), status=action.status, state=state,
@@ -222,42 +223,70 @@ def _nc_trend(repo: Repository, reviews: list[ManagementReview],
     return trend
 
 
+def period_label(start: str | None, end: str) -> str:
+    """A period that follows a review held on `start` (exclusive) and ends on `end`."""
+    if start is None:
+        return f"up to {end}"
+    first = dt.date.fromisoformat(start) + dt.timedelta(days=1)
+    return f"{first} to {end}" if str(first) != end else end
+
+
+def _status(action: ActionStatus | dict[str, Any]) -> str:
+    """An action's status as recorded, with what the date adds (overdue, slipped)."""
+    a = action if isinstance(action, dict) else asdict(action)
+    if a["state"] == "overdue":
+        return f"{a['status']}, overdue by {a['days_overdue']} d"
+    if a["state"] == "slipped":
+        return f"{a['status']}, target moved {a['slips']}x"
+    return str(a["status"])
+
+
 def render_markdown(pack: InputPack) -> str:
-    """The input pack as a Markdown page (also the handbook's generated page)."""
-    since = f"since {pack.last_review} ({pack.period_start})" if pack.last_review else \
-        "(no earlier review)"
-    out = ["# Input pack for the next management review", "",
-           f"Period {since} to {pack.period_end}.", ""]
+    """The input pack as a Markdown page: on a new repository it says "none yet" rather
+    than printing empty tables, writes periods as date ranges and statuses as recorded."""
+    since = (f"{period_label(pack.period_start, pack.period_end)}, since {pack.last_review}"
+             f" on {pack.period_start}") if pack.last_review else \
+        f"up to {pack.period_end} (no earlier management review)"
+    out = ["# Input pack for the next management review", "", f"Period: {since}.", ""]
     out += ["## Items that need a management decision", ""]
     out += [f"- {item}" for item in pack.decisions_needed] or ["- None."]
-    out += ["", "## Status of actions from previous reviews", "",
-            "| Action | Title | Owner | Raised in | Target | Status |",
-            "| --- | --- | --- | --- | --- | --- |"]
-    for a in pack.review_actions:
-        extra = f" ({a.days_overdue} d)" if a.days_overdue else (
-            f" ({a.slips}x)" if a.slips else "")
-        out.append(f"| {a.id} | {_cell(a.title)} | {_cell(a.owner)} | {a.raised_in} | "
-                   f"{a.target_date} | {a.state}{extra} |")
+    out += ["", "## Status of actions from previous reviews", ""]
+    if pack.review_actions:
+        out += ["| Action | Title | Owner | Raised in | Target | Status |",
+                "| --- | --- | --- | --- | --- | --- |"]
+        out += [f"| {a.id} | {_cell(a.title)} | {_cell(a.owner)} | {a.raised_in} | "
+                f"{a.target_date} | {_cell(_status(a))} |" for a in pack.review_actions]
+    else:
+        out.append("None yet: no earlier management review has recorded a decision.")
     out += ["", "## Audit results", ""]
     out += [f"- {a['id']} {_cell(a['title'])} ({a['date']}): nonconformities "
             f"{', '.join(a['nonconformities']) or 'none'}" for a in pack.audits] or [
         "- No internal audit in the period."]
     out += ["", "## Nonconformities and corrective actions", ""]
     for nc in pack.nonconformities:
-        actions = ", ".join(f"{c['id']} {c['state']}" for c in nc["corrective_actions"]) or \
+        actions = ", ".join(f"{c['id']} {_status(c)}" for c in nc["corrective_actions"]) or \
             "no corrective action"
-        out.append(f"- {nc['id']} {_cell(nc['title'])} ({nc['date']}, {nc['status']}): {actions}")
+        out.append(f"- {nc['id']} {_cell(nc['title'])} ({nc['date']}, {nc['status']}): "
+                   f"{_cell(actions)}")
     if not pack.nonconformities:
         out.append("- None in the period.")
-    out += ["", "Raised per period: " + ", ".join(
-        f"{t['raised']} to {t['to']}" for t in pack.nonconformity_trend), ""]
-    out += ["## KPI trends", "", "| KPI | Values | Target | Latest meets target |",
-            "| --- | --- | --- | --- |"]
-    for k in pack.kpis:
-        values = " → ".join(f"{v:g}" for _, _, v in k.points)
-        target = f"{k.target:g}{k.unit}" if k.target is not None else "-"
-        met = {True: "yes", False: "no", None: "-"}[k.met]
-        out.append(f"| {k.title} | {values} | {target} | {met} |")
+    periods = [t for t in pack.nonconformity_trend
+               if t["from"] is None or t["from"] < t["to"]]
+    if any(t["raised"] for t in periods):
+        out += ["", "Raised per period: " + "; ".join(
+            f"{period_label(t['from'], t['to'])}: {t['raised']}" for t in periods) + "."]
+    else:
+        out += ["", "No nonconformity has been raised yet."]
+    out += ["", "## KPI trends", ""]
+    if pack.kpis:
+        out += ["| KPI | Values | Target | Latest meets target |", "| --- | --- | --- | --- |"]
+        for k in pack.kpis:
+            values = " → ".join(f"{v:g}" for _, _, v in k.points)
+            target = f"{k.target:g}{k.unit}" if k.target is not None else "-"
+            met = {True: "yes", False: "no", None: "-"}[k.met]
+            out.append(f"| {k.title} | {values} | {target} | {met} |")
+    else:
+        out.append("None yet: KPIs come from the `kpis:` of management review records.")
     out += ["", "## New or changed documents and services", ""]
     out += [f"- {d['id']} {_cell(d['title'])} v{d['version']} approved {d['approved_on']}"
             for d in pack.changed_documents] or ["- None in the period."]

@@ -51,6 +51,17 @@ MARKER = re.compile(r"<!--\s*smsdocs:input\s+([A-Za-z0-9_]+)\s*-->")
 FIELD = re.compile(r"^- \*\*(?P<key>[A-Za-z0-9_]+)\*\*:\s?(?P<value>.*)$")
 SUB_ITEM = re.compile(r"^\s{2,}- (?P<value>.*)$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+NAME = re.compile(r"^[A-Za-z0-9_]+$")
+# The review_metadata fields an imported record takes (date is its own field); the rest are
+# ignored and named on stderr, so that the JSON can never set id, type, status or clauses.
+META_FIELDS = ("attendees", "cycle", "chair")
+DECISION_FIELDS = ("id", "decision", "owner", "target_date", "status", "success_criteria",
+                   "linked_clause")
+# Characters that would turn imported text into Markdown or HTML structure; each is written
+# with CommonMark's backslash escape and read back by `unescape`.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!#])")
+_LEADING = re.compile(r"^(\s*)([-+=]|\d+(?=[.)](?:\s|$)))")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 class InterchangeError(UsageError):
@@ -58,22 +69,55 @@ class InterchangeError(UsageError):
 
 
 # ------------------------------------------------------------------------------- import
+def escape(text: str) -> str:
+    """Text from the JSON as one line of literal Markdown: no markup, no HTML, no structure."""
+    text = _SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
+    def mark(match: re.Match[str]) -> str:  # "\-" before a bullet, "1\." after a number
+        lead, sign = match.groups()
+        return lead + (sign + "\\" if sign[0].isdigit() else "\\" + sign)
+
+    return _LEADING.sub(mark, text)
+
+
+def unescape(text: str) -> str:
+    """The text `escape` was given (CommonMark backslash escapes removed)."""
+    return _ESCAPED.sub(r"\1", text)
+
+
+def ignored_fields(data: Any) -> list[str]:
+    """The fields of a management-review.json that import leaves out (unknown to smsdocs)."""
+    if not isinstance(data, dict):
+        return []
+    meta = data.get("review_metadata")
+    names = [f"review_metadata.{k}" for k in (meta if isinstance(meta, dict) else {})
+             if k != "date" and k not in META_FIELDS]
+    return names
+
+
 def _scalar_text(value: Any) -> str:
     if isinstance(value, str):
-        return json.dumps(value) if NUMBER.match(value) or value in ("true", "false", "null") \
-            else value
-    return json.dumps(value)
+        return escape(json.dumps(value) if NUMBER.match(value) or
+                      value in ("true", "false", "null") or "\n" in value else value)
+    return escape(json.dumps(value))
+
+
+def _name(key: str, where: str) -> str:
+    if not NAME.match(key):
+        raise InterchangeError(f"{where} name {key!r} is not letters, digits and '_'")
+    return key
 
 
 def _input_markdown(key: str, value: Any) -> list[str]:
+    key = _name(key, "inputs")
     lines = [f"## {INPUT_HEADINGS.get(key, key.replace('_', ' ').capitalize())}", "",
              f"<!-- smsdocs:input {key} -->"]
     if not isinstance(value, dict):
         value = {"summary": value}
     summary = value.get("summary")
     if isinstance(summary, str):
-        lines += [summary, ""]
-    fields = [(k, v) for k, v in value.items() if not (k == "summary" and isinstance(v, str))]
+        lines += [escape(summary), ""]
+    fields = [(_name(str(k), f"inputs.{key}"), v) for k, v in value.items()
+              if not (k == "summary" and isinstance(v, str))]
     for name, item in fields:
         if isinstance(item, list):
             lines.append(f"- **{name}**:")
@@ -102,9 +146,9 @@ def import_review(data: dict[str, Any], repo: Repository, pack: RulePack) -> tup
     front: dict[str, Any] = {"id": record_id, "type": "management-review",
                              "title": f"Management review {cycle or date.isoformat()}",
                              "date": date}
-    for key, value in meta.items():
-        if key not in ("date",):
-            front[key] = value
+    for key in META_FIELDS:
+        if key in meta:
+            front[key] = meta[key]
     front["clauses"] = ["9.3"]
     actions = []
     for index, decision in enumerate(data.get("decisions") or []):
@@ -123,24 +167,25 @@ def import_review(data: dict[str, Any], repo: Repository, pack: RulePack) -> tup
             mapped = [c for s in sources for c in pack.crosswalk_2011.get(s, [])]
             action["clauses"] = list(dict.fromkeys(mapped)) or sources
             action["source_clauses"] = sources
-        extra = {k: v for k, v in decision.items() if k not in
-                 ("id", "decision", "owner", "target_date", "status", "success_criteria",
-                  "linked_clause")}
-        action.update(extra)
+        # Other action fields the pack knows (closed_on, evidence...) are kept; unknown ones
+        # are dropped rather than written into the record.
+        action.update({k: v for k, v in decision.items() if k not in DECISION_FIELDS
+                       and k in pack.action_fields and k not in action})
         actions.append({k: v for k, v in action.items() if v is not None})
     front["actions"] = actions
-    body = [f"# {front['title']}", ""]
+    body = [f"# {escape(str(front['title']))}", ""]
     for key, value in (data.get("inputs") or {}).items():
         body += _input_markdown(str(key), value)
     body += ["## Decisions", ""]
-    body += [f"- {a.get('id')}: {a.get('title')}" for a in actions] or ["- None recorded."]
+    body += [f"- {escape(str(a.get('id')))}: {escape(str(a.get('title')))}"
+             for a in actions] or ["- None recorded."]
     post = pyfrontmatter.Post("\n".join(body) + "\n", **front)
     return record_id, pyfrontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n"
 
 
 # ------------------------------------------------------------------------------- export
 def _parse_scalar(text: str) -> Any:
-    text = text.strip()
+    text = unescape(text.strip())
     if NUMBER.match(text):
         return float(text) if "." in text else int(text)
     if text.startswith('"') and text.endswith('"'):
@@ -159,7 +204,7 @@ def _parse_input(text: str) -> dict[str, Any]:
     summary: list[str] = []
     current: str | None = None
     for line in text.split("\n"):
-        if MARKER.search(line):
+        if MARKER.fullmatch(line.strip()):
             continue
         field = FIELD.match(line)
         sub = SUB_ITEM.match(line)
@@ -170,7 +215,7 @@ def _parse_input(text: str) -> dict[str, Any]:
         elif sub and current is not None and isinstance(result.get(current), list):
             result[current].append(_parse_scalar(sub.group("value")))
         elif line.strip() and current is None:
-            summary.append(line.strip())
+            summary.append(unescape(line.strip()))
     if summary:
         result = {"summary": " ".join(summary), **result}
     return result

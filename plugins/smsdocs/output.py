@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from itertools import groupby
 
@@ -16,31 +17,52 @@ _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
 
 
-def summary(findings: list[Finding], files: int, records: int, actions: int) -> dict[str, int]:
-    return {"files": files, "records": records, "actions": actions,
-            "errors": count(findings, Severity.ERROR),
-            "warnings": count(findings, Severity.WARNING)}
+def summary(findings: list[Finding], files: int, records: int, actions: int,
+            documents: int | None = None) -> dict[str, int]:
+    """The run's totals. `documents` (plans, policies...) and `records` (reviews, audits...)
+    are counted apart when the caller knows which is which."""
+    totals = {"files": files, "records": records, "actions": actions,
+              "errors": count(findings, Severity.ERROR),
+              "warnings": count(findings, Severity.WARNING)}
+    if documents is not None:
+        totals["documents"] = documents
+    return totals
+
+
+def shared_hints(findings: list[Finding]) -> Counter[tuple[str, str]]:
+    """(rule, hint) pairs that more than one finding carries, with how many do."""
+    counts = Counter((f.rule, f.hint) for f in findings if f.hint)
+    return Counter({key: n for key, n in counts.items() if n > 1})
 
 
 def render_text(findings: list[Finding], totals: dict[str, int], colour: bool) -> str:
-    """Findings grouped by file, one line each, then a one-line summary."""
+    """Findings grouped by file, one line each; a hint shown once under its finding, or, when
+    several findings share it, once per rule at the end with their count; then the totals."""
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
+    shared = shared_hints(findings)
     out: list[str] = []
     for file, group in groupby(findings, key=lambda f: f.file):
         out.append(paint(_BOLD, file))
         for f in group:
             severity = paint(_COLOURS[f.severity], f"{f.severity:<7}")
             out.append(f"  {f.line:>4}  {severity} {f.message}  {paint(_DIM, f.rule)}")
-            if f.hint:
+            if f.hint and (f.rule, f.hint) not in shared:
                 out.append(f"        {paint(_DIM, 'hint: ' + f.hint)}")
+        out.append("")
+    if shared:
+        out.append(paint(_BOLD, "hints"))
+        for (rule, hint), n in sorted(shared.items()):
+            out.append(f"  {rule} ({n} findings): {hint}")
         out.append("")
     errors, warnings = totals["errors"], totals["warnings"]
     verdict = "FAIL" if errors else "ok"
+    what = (f"{totals['documents']} document(s), {totals['records']} record(s)"
+            if "documents" in totals else f"{totals['records']} record(s)")
     out.append(f"{paint(_COLOURS[Severity.ERROR] if errors else _BOLD, verdict)}: "
-               f"{errors} error(s), {warnings} warning(s) in {totals['files']} file(s), "
-               f"{totals['records']} record(s), {totals['actions']} action(s)")
+               f"{errors} error(s), {warnings} warning(s) in {totals['files']} file(s): "
+               f"{what}, {totals['actions']} action(s)")
     return "\n".join(out)
 
 

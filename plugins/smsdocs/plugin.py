@@ -41,6 +41,9 @@ class SmsdocsConfig(base.Config):
     records_dir = c.Type(str, default="records")
     as_of = c.Optional(c.Type((str, dt.date)))
     fail_on = c.Choice(("error", "warning"), default="error")
+    # findings recorded by `smsdocs baseline` (path relative to mkdocs.yml) are logged as
+    # info, so a strict build fails on the same findings as `smsdocs check --baseline`
+    baseline = c.Optional(c.Type(str))
     # editions (edition.py): the auditor edition leaves out `audience: internal` content
     audience = c.Choice(("internal", "auditor"), default="internal")
     internal_fields = c.ListOfItems(c.Type(str), default=[])
@@ -77,12 +80,27 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         self.tags = any(name in config.plugins for name in ("tags", "material/tags"))
         return config
 
+    def _baselined(self, findings: list) -> set[int]:  # noqa: ANN001
+        """The findings (by identity) that the configured baseline file suppresses."""
+        if not self.config.baseline:
+            return set()
+        from . import baseline
+
+        try:
+            known = baseline.load(self.layout.root / self.config.baseline)
+        except baseline.BaselineError as exc:
+            raise PluginError(f"smsdocs: {exc}") from exc
+        new, _ = baseline.apply(findings, known)
+        fresh = {id(f) for f in new}
+        return {id(f) for f in findings if id(f) not in fresh}
+
     def on_files(self, files, config):  # noqa: ANN001, ANN201
         result = validate(self.layout.root, self.core, self.pack, self.as_of)
         counted = {Severity.ERROR} | ({Severity.WARNING} if self.config.fail_on == "warning"
                                      else set())
+        known = self._baselined(result.findings)
         for f in result.findings:
-            log.log(30 if f.severity in counted else 20,
+            log.log(30 if f.severity in counted and id(f) not in known else 20,
                     f"{f.file}:{f.line}: [{f.rule}] {f.severity}: {f.message}")
         for path, src in self.layout.record_files():
             if files.get_file_from_path(src) is None:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, wording
 from .baseline import fingerprint
 from .findings import Finding, Severity
 from .rulepack import RulePack
@@ -40,7 +40,7 @@ def _rule(rule: Any) -> dict[str, Any]:
         "properties": {"clause": rule.clause, "severity": str(rule.severity),
                        "tags": ["iso20000", f"clause-{rule.clause}"]},
     }
-    hint = _plain(rule.hint)
+    hint = _plain(wording.hint(rule))
     if hint:
         entry["help"] = {"text": hint, "markdown": hint}
     if rule.source:

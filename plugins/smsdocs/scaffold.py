@@ -7,12 +7,11 @@ The sections come from the pack's rules for the type, so a template never drifts
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import wording, writer
 from .errors import UsageError
 from .model import Repository
 from .rulepack import RulePack
@@ -70,7 +69,7 @@ def sections_for(pack: RulePack, record_type: str) -> list[tuple[str, str]]:
     for rule in pack.rules_for(record_type, "section"):
         if rule.section is None or rule.id in pack.disabled:
             continue
-        heading = str(rule.extra.get("heading") or rule.section.aliases[0].capitalize())
+        heading = wording.heading(rule)
         if heading.lower() in seen:
             continue
         seen.add(heading.lower())
@@ -80,13 +79,15 @@ def sections_for(pack: RulePack, record_type: str) -> list[tuple[str, str]]:
 
 
 def build(repo: Repository, pack: RulePack, record_type: str, title: str | None,
-          date: dt.date, root: Path, out: Path | None = None) -> Scaffold:
-    """Compose the file for a new record of a type (not written yet)."""
+          date: dt.date, root: Path, out: Path | None = None,
+          taken: set[str] | None = None) -> Scaffold:
+    """Compose the file for a new record of a type (not written yet); ids in `taken` are
+    skipped as if a record held them."""
     rtype = pack.types.get(record_type)
     if rtype is None:
         known = ", ".join(sorted(pack.types))
         raise ScaffoldError(f"unknown type '{record_type}' (known: {known})")
-    existing = set(repo.by_id) | set(repo.actions)
+    existing = set(repo.by_id) | set(repo.actions) | (taken or set())
     prefix = rtype.id_prefix or record_type.split("-")[0].upper()
     new_id = next_id(existing, prefix, date.year, yearly=rtype.kind == "record")
     lines = ["---", f"id: {new_id}", f"type: {record_type}",
@@ -149,18 +150,9 @@ def _folder(repo: Repository, record_type: str, root: Path) -> Path:
 
 
 def write_new(path: Path, text: str) -> None:
-    """Write a new file atomically; refuse when the path exists (never overwrite)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".smsdocs-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        try:
-            os.link(temp, path)  # atomic, and fails when the target exists
-        except FileExistsError as exc:
-            raise ScaffoldError(f"{path} exists; smsdocs never overwrites a file") from exc
-    finally:
-        os.unlink(temp)
+    """Write a new file atomically with the user's umask; never over an existing file and
+    never through a symlink (see `writer.create`)."""
+    writer.create(path, text)
 
 
 def action_snippet(repo: Repository, pack: RulePack, record_id: str | None, title: str | None,

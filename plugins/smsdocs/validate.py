@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import coverage as coverage_mod
 from .checks import actions, crossrecord, fields, outputs, references, reviews, sections
-from .config import Config
+from .config import CONFIG_NAMES, Config
 from .context import Context
 from .findings import Finding
 from .loader import Page, load_repository
@@ -71,7 +71,12 @@ def _validate(root: Path, config: Config, pack: RulePack | None = None,
     reviews.check(ctx, repo)
     unwritten = {f.file for f in ctx.findings if f.rule == "content.placeholder"}
     coverage = coverage_mod.compute(repo, pack, config.justifications, unwritten)
-    crossrecord.check_coverage(ctx, coverage, _coverage_anchor(repo))
+    listed: dict[str, list[str]] = {}
+    for record in repo.records:
+        extra = record.data.get("provides")
+        for key in extra if isinstance(extra, list) else []:
+            listed.setdefault(str(key), []).append(record.path)
+    crossrecord.check_coverage(ctx, coverage, _coverage_anchor(repo, config), listed)
     for extra in extra_checks:
         extra(ctx, repo, pages)
     findings = sorted(ctx.findings, key=Finding.sort_key)
@@ -79,12 +84,13 @@ def _validate(root: Path, config: Config, pack: RulePack | None = None,
                   coverage=coverage)
 
 
-def _coverage_anchor(repo: Repository) -> tuple[str, int] | None:
-    """Where coverage gaps are reported: the plan (which points to the documents it relies
-    on), else the first record; nowhere in a repository without records."""
-    plan = next((r for r in repo.records if r.type == "plan"), None)
-    target = plan or (repo.records[0] if repo.records else None)
-    return (target.path, target.line("id")) if target else None
+def _coverage_anchor(repo: Repository, config: Config) -> crossrecord.CoverageAnchor | None:
+    """Where coverage gaps are reported: the configuration file (smsdocs.yml even when the
+    repository has none yet, since that is where a justification would go); nowhere in a
+    repository without documents or records."""
+    if not repo.records:
+        return None
+    return crossrecord.CoverageAnchor(config.file or CONFIG_NAMES[0], config.lines)
 
 
 def _check_page(ctx: Context, repo: Repository, page: Page, families: set[str]) -> None:

@@ -4,9 +4,10 @@ clause links, approval and review dates, the plan's review chair, coverage gaps.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 from ..context import Context
-from ..coverage import Coverage
+from ..coverage import Coverage, Item
 from ..model import Record, as_date
 from .sections import has_role, placeholder_state, sections_by_rule
 
@@ -115,12 +116,51 @@ def _raci_chair(record: Record, governance: list, roles: list[str]) -> bool:
     return False
 
 
-def check_coverage(ctx: Context, coverage: Coverage, anchor: tuple[str, int] | None) -> None:
-    """One coverage.gap warning per required item nothing provides, at the plan (the plan
-    points to the documents it relies on) or, without a plan, at the first record."""
+def check_coverage(ctx: Context, coverage: Coverage, anchor: CoverageAnchor | None,
+                   listed: dict[str, list[str]] | None = None) -> None:
+    """One coverage.gap warning per required item nothing provides. A gap belongs to the
+    repository, not to a document: it is reported at the configuration file (smsdocs.yml,
+    where a gap's justification is recorded: at that line when there is one), names the
+    clause and the item, and its hint names the command that creates a provider (and, for
+    an item only a record can evidence, the documents that list it in vain: `listed`)."""
     if anchor is None:
         return
     for item in coverage.gaps():
         justification = f" (justified: {item.justification})" if item.justification else ""
-        ctx.report("coverage.gap", anchor[0], anchor[1], clause_number=item.clause,
-                   item=item.item, kind=item.kind, key=item.key, justification=justification)
+        before = len(ctx.findings)
+        ctx.report("coverage.gap", anchor.file, anchor.line_for(item.key),
+                   clause_number=item.clause, item=item.item, kind=item.kind, key=item.key,
+                   justification=justification, value=item.key)
+        if len(ctx.findings) > before:  # not disabled
+            fix = _gap_fix(ctx, item, (listed or {}).get(item.key, []))
+            ctx.findings[-1] = replace(ctx.findings[-1], hint=fix)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageAnchor:
+    """Where a repository's coverage gaps are reported: its configuration file."""
+
+    file: str
+    lines: dict[tuple[str | int, ...], int]
+
+    def line_for(self, key: str) -> int:
+        return (self.lines.get(("coverage", "justifications", key))
+                or self.lines.get(("coverage",)) or 1)
+
+
+def _gap_fix(ctx: Context, item: Item, listed: list[str]) -> str:
+    """The command that creates what provides the item (a record type before a document
+    type when the item is a record), or else the 'provides:' way."""
+    types = [t for t in ctx.pack.types.values() if item.key in t.provides]
+    types.sort(key=lambda t: (t.kind != item.kind, t.name))
+    provides = f"'provides: [{item.key}]'"
+    holder = "a record" if item.kind == "record" else "the document or record"
+    if not types:
+        return (f"Add {provides} to the front matter of {holder} that holds it; "
+                f"`smsdocs coverage` lists every required item.")
+    commands = " or ".join(f"`smsdocs new {t.name}` ({t.title})" for t in types[:3])
+    fix = f"Create it with {commands}, or add {provides} to {holder} that holds it."
+    if listed and item.kind == "record":
+        fix += (f" {', '.join(listed[:3])} lists it under 'provides:', but a document is "
+                f"not evidence that it happened: only a record is.")
+    return fix

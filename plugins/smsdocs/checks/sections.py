@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .. import wording
 from ..concepts import Match, strip_numbering, words
 from ..context import Context
 from ..markdown import Section
@@ -276,9 +277,8 @@ def check_record(ctx: Context, record: Record) -> None:
         spec = rule.section
         assert spec is not None
         found = found_by_rule.get(rule.id, [])
-        values: dict[str, Any] = {
-            "title": rule.description.rstrip("."),
-            "example": rule.extra.get("heading") or (spec.aliases or [rule.id])[0].capitalize()}
+        values: dict[str, Any] = {"title": rule.description.rstrip("."),
+                                  "example": wording.heading(rule)}
         if not found:
             near = closest(record, rule, ctx.pack, limit=1)
             if near:
@@ -374,7 +374,7 @@ def placeholder_state(text: str, ctx: Context) -> str | None:
             if always:
                 prompt = pattern.search(cleaned)
                 if prompt:
-                    return f" (unwritten prompt {prompt.group(0)[:60]!r})"
+                    return f" (unwritten prompt {wording.prompt(prompt.group(0))!r})"
             cleaned, hits = pattern.subn(" ", cleaned)
             found = found or hits > 0
     if not found:

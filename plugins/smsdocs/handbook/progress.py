@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import wording
 from ..checks.sections import sections_by_rule
 from ..findings import Finding
 from ..model import Record
@@ -98,7 +99,7 @@ def section_rules(pack: RulePack, record_type: str) -> list[tuple[str, Rule]]:
     for rule in pack.rules_for(record_type, "section"):
         if rule.section is None or rule.id in pack.disabled:
             continue
-        heading = str(rule.extra.get("heading") or rule.section.aliases[0].capitalize())
+        heading = wording.heading(rule)
         by_heading.setdefault(heading.lower(), rule)
     return [(h, by_heading[h.lower()]) for h in headings if h.lower() in by_heading]
 

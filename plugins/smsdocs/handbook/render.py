@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from ..findings import Finding
 from ..history import RepositoryHistory
+from ..inputpack import period_label
 from ..model import Action, Record, as_text, id_tokens
 from ..validate import Result
 from . import export
@@ -119,6 +120,7 @@ def environment() -> jinja2.Environment:
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["css"] = _css
+    env.filters["period"] = lambda t: period_label(t["from"], t["to"])
     env.filters["text"] = _text
     env.filters["plural"] = plural
     env.globals["period_text"] = _period
