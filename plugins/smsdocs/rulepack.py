@@ -169,12 +169,20 @@ class RulePack:
     deferral: re.Pattern[str] | None = None
     top_management: list[str] = field(default_factory=list)
     other_roles: list[str] = field(default_factory=list)
-    heading_cache: dict[tuple[Any, ...], tuple[str, ...]] = field(
+    heading_cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, repr=False)  # (type, kind, level, heading, parents) -> rules
+    # that the heading presents, and rules it names only weakly (the content must confirm)
+    concept_cache: dict[str, frozenset[str]] = field(
+        default_factory=dict, repr=False)  # heading -> the lexicon's concepts it carries
 
     def rules_for(self, record_type: str, check: str) -> list[Rule]:
         """Rules of a check kind that apply to one record type (or to every type)."""
         return self._by_type.get((record_type, check), []) + self._by_type.get(("*", check), [])
+
+    @cached_property
+    def excluded_concepts(self) -> frozenset[str]:
+        """The concepts some section rule excludes (the only ones looked for above a heading)."""
+        return frozenset(e for r in self.rules.values() if r.section for e in r.section.exclude)
 
     @cached_property
     def _by_type(self) -> dict[tuple[str, str], list[Rule]]:

@@ -98,27 +98,56 @@ def _candidates(record: Record) -> list[Candidate]:
 
 def match(pack: RulePack, spec: SectionSpec, section: Section) -> Match:
     """How well a heading (with the headings above it) carries a rule's topics."""
-    title = words(strip_numbering(section.title))
-    result = spec.meaning.match(pack.lexicon, title)
-    parents = section.parents
-    if parents and parents[0].startswith("list under "):  # a list item: its section heading
-        parents = (parents[0][len("list under "):],)
+    result = title_match(pack, spec, section.title)
     if result.full and spec.exclude:
-        above = [words(strip_numbering(p)) for p in parents[-3:]]
-        hit = tuple(e for e in spec.exclude for w in above if pack.lexicon.present(e, w))
+        hit = excluded_by_parents(pack, spec, section)
         if hit:
             return Match(result.matched, result.lacking, hit)
     return result
 
 
+def title_match(pack: RulePack, spec: SectionSpec, title: str) -> Match:
+    """How well a heading's own words carry a rule's topics."""
+    return spec.meaning.match(pack.lexicon, words(strip_numbering(title)))
+
+
+def excluded_by_parents(pack: RulePack, spec: SectionSpec, section: Section) -> tuple[str, ...]:
+    """The rule's excluded concepts that the headings above this one carry (a heading under
+    'Decisions' is not a review input)."""
+    parents = section.parents
+    if parents and parents[0].startswith("list under "):  # a list item: its section heading
+        parents = (parents[0][len("list under "):],)
+    seen: set[str] = set()
+    for parent in parents[-3:]:
+        if parent:
+            seen |= _concepts_in(pack, parent)
+    return tuple(e for e in spec.exclude if e in seen)
+
+
+def _concepts_in(pack: RulePack, title: str) -> frozenset[str]:
+    """The excluded concepts a heading carries (cached per pack and heading)."""
+    cache = pack.concept_cache
+    found = cache.get(title)
+    if found is None:
+        text = words(strip_numbering(title))
+        found = cache[title] = frozenset(
+            name for name in pack.excluded_concepts if pack.lexicon.present(name, text))
+    return found
+
+
 CONFIRMING_WORDS = 2  # distinct words of the rule's concepts that confirm a weak heading
 
 
-def confirmed(pack: RulePack, spec: SectionSpec, section: Section) -> bool:
+def weakly_named(pack: RulePack, spec: SectionSpec, section: Section) -> bool:
+    """Whether the heading carries one of the rule's weak topics ("What do we need?")."""
+    return bool(spec.weak) and spec.weak_meaning.match(
+        pack.lexicon, words(strip_numbering(section.title))).full
+
+
+def confirmed(pack: RulePack, spec: SectionSpec | None, section: Section) -> bool:
     """A heading that carries only a weak topic counts when its content speaks of the
     rule's topic (content confirms a weak heading; it never replaces a missing one)."""
-    if not spec.weak or not spec.weak_meaning.match(pack.lexicon, words(
-            strip_numbering(section.title))).full:
+    if spec is None:
         return False
     text = words(section.text[:4000])
     concepts = {c for topic in spec.meaning.topics for c in topic}
@@ -153,22 +182,28 @@ def sections_by_rule(record: Record, pack: RulePack) -> dict[str, list[Section]]
 def _sections_by_rule(record: Record, pack: RulePack) -> dict[str, list[Section]]:
     cache = pack.heading_cache
     rules = pack.rules_for(record.type, "section")
+    by_id = {r.id: r for r in rules}
     result: dict[str, list[Section]] = {}
     table_rows: dict[str, list[tuple[str, Section]]] = {}
     for candidate in candidates(record):
         section = candidate.section
-        key = (record.type, candidate.kind, section.level, section.title, section.parents)
-        matched = cache.get(key)
-        if matched is None:
-            matched = tuple(
-                r.id for r in rules if r.section and _applies(r.section, candidate)
-                and match(pack, r.section, section).full)
-            if not any(r.section and r.section.weak for r in rules):
-                cache[key] = matched  # weak topics depend on the content: not cached
-        matched += tuple(r.id for r in rules if r.section and r.section.weak
-                         and r.id not in matched and _applies(r.section, candidate)
-                         and not match(pack, r.section, section).excluded
-                         and confirmed(pack, r.section, section))
+        key = (record.type, candidate.kind, section.level, section.title)
+        cached = cache.get(key)
+        if cached is None:  # rules the heading's words present, and those it names weakly
+            title = {r.id: title_match(pack, r.section, section.title)
+                     for r in rules if r.section and _applies(r.section, candidate)}
+            strong = tuple(r for r, m in title.items() if m.full)
+            weak = tuple(r.id for r in rules if r.section and r.section.weak
+                         and r.id in title and r.id not in strong
+                         and not title[r.id].excluded
+                         and weakly_named(pack, r.section, section))
+            cached = cache[key] = (strong, weak)
+        strong, weak = cached
+        matched = tuple(r for r in strong if not (by_id[r].section.exclude  # type: ignore
+                                                  and excluded_by_parents(
+                                                      pack, by_id[r].section, section)))
+        matched += tuple(r for r in weak if confirmed(pack, by_id[r].section, section)
+                         and not excluded_by_parents(pack, by_id[r].section, section))
         if candidate.kind in ("table row", "list item"):
             for rule_id in matched:
                 table_rows.setdefault(section.parents[0], []).append((rule_id, section))
