@@ -175,7 +175,7 @@ def test_init_requirement_names_where_smsdocs_came_from(tmp_path: Path) -> None:
     made = smsdocs("init", str(tmp_path / "a"), "--org", "Acme", "--no-git")
     spec = (tmp_path / "a" / "requirements.txt").read_text().strip().split("\n")[-1]
     found = install_source.detect()
-    assert spec == found.spec
+    assert spec == install_source.with_properdocs(found.spec)
     if found.spec.startswith("smsdocs @ file:"):
         assert "cannot reach" in made.stdout
     chosen = smsdocs("init", str(tmp_path / "b"), "--org", "Acme", "--no-git",
