@@ -38,6 +38,7 @@ class FrontMatter:
     body_line: int = 1  # file line on which the body starts
     error: str | None = None
     error_line: int = 1
+    multimarkdown: bool = False  # no '---' block, but MkDocs reads MultiMarkdown metadata
 
     def line(self, *path: str | int) -> int:
         """Best line for a key path: the deepest known ancestor, else the block start."""
@@ -52,7 +53,7 @@ def split(text: str) -> FrontMatter:
     """Split a Markdown file into front matter and body the way MkDocs does."""
     match = YAML_RE.match(text)
     if not match:
-        result = FrontMatter(body=text, body_line=1)
+        result = FrontMatter(body=text, body_line=1, multimarkdown=bool(_MMD_META.match(text)))
         if _META_RECORD.match(text):
             result.error = ("'id' and 'type' are written as MultiMarkdown metadata, which MkDocs "
                             "reads but smsdocs does not check; put them between '---' lines")
@@ -64,6 +65,9 @@ def split(text: str) -> FrontMatter:
     _load(block, result, offset=2)  # the block starts on the line after the opening '---'
     return result
 
+
+# The first line of MultiMarkdown metadata (mkdocs.utils.meta.META_RE): MkDocs reads it.
+_MMD_META = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:")
 
 # MultiMarkdown metadata (MkDocs' fallback) naming both id and type before the first blank line.
 _META_RECORD = re.compile(

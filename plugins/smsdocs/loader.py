@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import frontmatter
+from . import frontmatter, safepath
 from . import markdown as md
 from .context import Context
 from .model import RECORD_CLASSES, Action, Record, Repository
@@ -22,16 +22,29 @@ class Page:
     record: Record | None = None
 
 
-def discover(root: Path, folders: list[str]) -> list[Path]:
-    """Every Markdown file under the given folders of the root, in a stable order."""
+def discover(root: Path, folders: list[str], ctx: Context | None = None) -> list[Path]:
+    """Every Markdown file under the given folders of the root, in a stable order. Symlinks
+    out of the repository and files that are not regular files are reported and skipped."""
     found: list[Path] = []
+    root_real = safepath.real_root(root)
+
+    def unsafe(path: Path) -> bool:
+        problem = safepath.problem(path, root_real)
+        if problem is not None and ctx is not None:
+            ctx.report(problem[0], path.relative_to(root).as_posix(), 1, detail=problem[1])
+        return problem is not None
+
     for folder in folders:
         base = root / folder
-        if not base.is_dir():
+        if not base.is_dir() or unsafe(base):
             continue
         for directory, subdirs, files in os.walk(base):
+            here = Path(directory)
+            for name in [d for d in subdirs if (here / d).is_symlink()]:
+                unsafe(here / name)  # never walked into; reported when it leaves the root
             subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-            found.extend(Path(directory) / f for f in sorted(files) if f.endswith(".md"))
+            found.extend(here / f for f in sorted(files)
+                         if f.endswith(".md") and not unsafe(here / f))
     return found
 
 
@@ -40,7 +53,7 @@ def read_text(path: Path, shown: str, ctx: Context) -> str | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        ctx.report("frontmatter.encoding", shown, 1, detail=f"cannot read: {exc.strerror}")
+        ctx.report("file.unreadable", shown, 1, detail=exc.strerror or type(exc).__name__)
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -78,7 +91,7 @@ def load_repository(root: Path, folders: list[str], ctx: Context) -> tuple[Repos
     """Read every file once and index the records and actions by id (first one wins)."""
     repo = Repository(root=str(root))
     pages: list[Page] = []
-    for path in discover(root, folders):
+    for path in discover(root, folders, ctx):
         shown = path.relative_to(root).as_posix()
         repo.files.append(shown)
         text = read_text(path, shown, ctx)

@@ -14,8 +14,9 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from . import __version__
 from . import config as core_config
+from .context import Context
 from .edition import Edition
-from .findings import Severity
+from .findings import Finding, Severity
 from .handbook import Handbook
 from .handbook.graph import SMS_JSON
 from .handbook.history_view import open_history
@@ -36,6 +37,8 @@ class SmsdocsConfig(base.Config):
     audience = c.Choice(("internal", "auditor"), default="internal")
     internal_fields = c.ListOfItems(c.Type(str), default=[])
     internal_hosts = c.ListOfItems(c.Type(str), default=[])
+    # attachments (site paths, glob patterns) the auditor edition publishes unlinked
+    public_files = c.ListOfItems(c.Type(str), default=[])
     provenance = c.Optional(c.Type(bool))
 
 
@@ -60,23 +63,21 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         config.extra_css.append("assets/smsdocs/smsdocs.css")
         config.extra_css.append("assets/smsdocs/smsdocs-print.css")
         config.extra_javascript.append("assets/smsdocs/smsdocs.js")
-        self.edition = Edition(self.config, self.layout)
+        self.edition = Edition(self.config, self.layout, self.report)
         self.edition.configure(config)
         self.tags = any(name in config.plugins for name in ("tags", "material/tags"))
         return config
 
     def on_files(self, files, config):  # noqa: ANN001, ANN201
         result = validate(self.layout.root, self.core, self.pack, self.as_of)
-        counted = {Severity.ERROR} | ({Severity.WARNING} if self.config.fail_on == "warning"
-                                     else set())
         for f in result.findings:
-            log.log(30 if f.severity in counted else 20,
-                    f"{f.file}:{f.line}: [{f.rule}] {f.severity}: {f.message}")
+            self.log(f)
         for path, src in self.layout.record_files():
             if files.get_file_from_path(src) is None:
                 files.append(File(path, str(self.layout.root), config.site_dir,
                                   config.use_directory_urls,
                                   inclusion=InclusionLevel.NOT_IN_NAV))
+        self.edition.drop_unsafe(files, {(f.rule, f.file) for f in result.findings})
         if self.handbook is not None:
             self.handbook.close()  # the previous build's (mkdocs serve)
         result = self.edition.filter(result, files, config, self.core.justifications)
@@ -101,6 +102,26 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         files.append(File.generated(config, SMS_JSON,
                                     content=hb.sms_json(f"smsdocs {__version__}")))
         return files
+
+    def log(self, f: Finding) -> None:
+        """Log a finding: errors (and warnings with fail_on: warning) as warnings, so that
+        a --strict build fails on them."""
+        counted = {Severity.ERROR} | ({Severity.WARNING} if self.config.fail_on == "warning"
+                                     else set())
+        log.log(30 if f.severity in counted else 20,
+                f"{f.file}:{f.line}: [{f.rule}] {f.severity}: {f.message}")
+
+    def report(self, path: str, line: int, detail: str,
+               rule: str = "audience.unclassified") -> None:
+        """A finding the build itself makes (what an edition leaves out, unsafe files)."""
+        ctx = Context(pack=self.pack, as_of=self.as_of)
+        ctx.report(rule, path, line, detail=detail)
+        for f in ctx.findings:
+            self.log(f)
+
+    def on_env(self, env, config, files):  # noqa: ANN001, ANN201
+        self.edition.settle_attachments(config)
+        return env
 
     @event_priority(50)  # before Material's tags plugin reads page.meta
     def on_page_markdown(self, markdown, page, config, files):  # noqa: ANN001, ANN201

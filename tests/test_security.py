@@ -1,0 +1,238 @@
+"""Attacks on the fail-closed promises (issue 17), one test per attack, each payload built
+here: the finding, the exit code and, for the auditor edition, that no byte of any canary
+reaches any output file (.gz decompressed) of a build by MkDocs with the plugin.
+
+One copy of the bundled example carries every payload, so the sites are built once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_auditor import REPO_ROOT, _env
+
+CANARY = {  # attack -> the canary its payload carries
+    "markdown-suffix": "CANARY-SUFFIX-a1",
+    "multimarkdown": "CANARY-MMD-b2",
+    "audience-case": "CANARY-CASE-c3",
+    "broken-yaml": "CANARY-YAML-d4",
+    "symlinked-folder": "CANARY-LINKDIR-e5",
+    "attachment-beside": "CANARY-SVG-f6",
+    "attachment-unlinked": "CANARY-PDF-g7",
+    "comment-script": "CANARY-COMMENT-h8",
+    "nested-field": "CANARY-NESTED-i9",
+    "outside-symlink": "CANARY-OUTSIDE-j0",
+    "audience-unknown": "CANARY-UNKNOWN-k1",
+}
+
+
+def _payloads(root: Path, outside: Path) -> None:
+    """Write every payload into a copy of the example."""
+    docs = root / "docs"
+    c = CANARY
+    (docs / "a.markdown").write_text(f"---\naudience: internal\n---\n{c['markdown-suffix']}\n")
+    (docs / "mmd.md").write_text(f"audience: internal\ntitle: S\n\n{c['multimarkdown']}\n")
+    (docs / "case.md").write_text(f"---\naudience: INTERNAL\n---\n{c['audience-case']}\n")
+    (docs / "broken.md").write_text(
+        f"---\naudience: internal\ntitle: [unclosed\n---\n{c['broken-yaml']}\n")
+    (docs / "unknown.md").write_text(f"---\naudience: secret\n---\n{c['audience-unknown']}\n")
+    private = root / "private"
+    private.mkdir()
+    (private / "inside.md").write_text(f"# Linked\n\n{c['symlinked-folder']}\n")
+    (docs / "linked").symlink_to(private, target_is_directory=True)
+    folder = docs / "staff"
+    folder.mkdir()
+    (folder / "plan.md").write_text("---\naudience: internal\n---\n# Staff plan\n")
+    (folder / "chart.svg").write_text(f"<svg><text>{c['attachment-beside']}</text></svg>\n")
+    (docs / "minutes.pdf").write_text(f"%PDF-1.4 {c['attachment-unlinked']}\n")
+    (docs / "public.txt").write_text("a public attachment\n")
+    index = docs / "index.md"
+    index.write_text(index.read_text() + (
+        f"\n<!-- {c['comment-script']} <script src=\"https://intranet.example/x.js\">"
+        "</script> -->\n\n[chart](staff/chart.svg) and [notes](public.txt)\n"))
+    nc = root / "records/nonconformities/NC-001.md"
+    text = nc.read_text()
+    text = text.replace("\n  - id: CA-001\n", "\n  - id: CA-001\n    extra:\n"
+                        f"      - internal_notes: {c['nested-field']}\n", 1)
+    assert c["nested-field"] in text
+    nc.write_text(text)
+    secret = outside / "secret.txt"
+    secret.write_text(f"{c['outside-symlink']}\n")
+    (docs / "environ.md").symlink_to(secret)
+    (docs / "environ.txt").symlink_to(secret)
+    (docs / "zero.md").symlink_to("/dev/zero")
+    os.mkfifo(docs / "pipe.md")
+    (docs / "gone.md").symlink_to("nowhere.md")  # inside the repository, but cannot be read
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("security")
+    root, outside = base / "sms", base / "outside"
+    root.mkdir()
+    outside.mkdir()
+    for name in ("docs", "records"):
+        shutil.copytree(REPO_ROOT / name, root / name)
+    for name in ("mkdocs.yml", "mkdocs.auditor.yml"):
+        shutil.copy2(REPO_ROOT / name, root / name)
+    _payloads(root, outside)
+    for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"],
+                ["git", "commit", "-q", "-m", "attacks"]):
+        subprocess.run(cmd, cwd=root, env=_env(), check=True, capture_output=True)
+    return root
+
+
+def _mkdocs(root: Path, config: str, site: Path, strict: bool) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / config), "-d", str(site)]
+    return subprocess.run(cmd + (["--strict"] if strict else []), cwd=root, env=_env(),
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def auditor_build(attacked: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    """A non-strict auditor build (a strict one stops at the first finding)."""
+    site = attacked.parent / "site-auditor"
+    proc = _mkdocs(attacked, "mkdocs.auditor.yml", site, strict=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return site, proc
+
+
+@pytest.fixture(scope="module")
+def check_json(attacked: Path) -> tuple[int, list[dict]]:
+    proc = subprocess.run([sys.executable, "-m", "smsdocs", "check", str(attacked),
+                           "--format", "json", "--as-of", "2026-11-23"],
+                          capture_output=True, text=True, env=_env(), timeout=300)
+    assert "Traceback" not in proc.stderr
+    return proc.returncode, json.loads(proc.stdout)["findings"]
+
+
+def output_bytes(site: Path) -> dict[str, bytes]:
+    """Every output file's bytes, .gz decompressed."""
+    out = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            out[path.relative_to(site).as_posix()] = gzip.decompress(data) \
+                if path.suffix == ".gz" else data
+    return out
+
+
+def assert_absent(site: Path, canary: str) -> None:
+    leaks = [name for name, data in output_bytes(site).items()
+             if canary.encode() in data or canary.lower().encode() in data.lower()]
+    assert leaks == [], f"{canary} reached {leaks}"
+
+
+def built_finding(proc: subprocess.CompletedProcess, rule: str, path: str) -> bool:
+    return any(f"{path}:" in line and f"[{rule}] error" in line
+               for line in proc.stderr.splitlines())
+
+
+def checked(findings: list[dict], rule: str, path: str) -> bool:
+    return any(f["rule"] == rule and f["file"] == path for f in findings)
+
+
+# ---------------------------------------------------------------- 1. the auditor allowlist
+
+
+def test_markdown_suffix_is_left_out_and_reported(auditor_build) -> None:
+    site, proc = auditor_build
+    assert_absent(site, CANARY["markdown-suffix"])
+    assert built_finding(proc, "audience.unclassified", "docs/a.markdown")
+
+
+def test_multimarkdown_metadata_is_left_out_and_reported(auditor_build) -> None:
+    site, proc = auditor_build
+    assert_absent(site, CANARY["multimarkdown"])
+    assert built_finding(proc, "audience.unclassified", "docs/mmd.md")
+
+
+def test_audience_in_capitals_is_internal(auditor_build) -> None:
+    site, proc = auditor_build
+    assert_absent(site, CANARY["audience-case"])
+    assert not (site / "case.html").exists()
+
+
+def test_unknown_audience_is_internal_and_reported(auditor_build) -> None:
+    site, proc = auditor_build
+    assert_absent(site, CANARY["audience-unknown"])
+    assert built_finding(proc, "audience.unclassified", "docs/unknown.md")
+
+
+def test_broken_yaml_is_left_out_even_without_strict(auditor_build, check_json) -> None:
+    site, proc = auditor_build
+    assert_absent(site, CANARY["broken-yaml"])
+    assert built_finding(proc, "audience.unclassified", "docs/broken.md")
+    code, findings = check_json
+    assert code == 1 and checked(findings, "frontmatter.invalid", "docs/broken.md")
+
+
+def test_page_in_a_symlinked_folder_is_left_out(auditor_build) -> None:
+    site, proc = auditor_build
+    assert_absent(site, CANARY["symlinked-folder"])
+    assert built_finding(proc, "audience.unclassified", "docs/linked/inside.md")
+
+
+def test_attachment_beside_an_internal_document_is_left_out(auditor_build) -> None:
+    site, proc = auditor_build
+    assert_absent(site, CANARY["attachment-beside"])
+    assert built_finding(proc, "audience.unclassified", "docs/staff/chart.svg")
+
+
+def test_unlinked_attachment_is_left_out_and_linked_one_kept(auditor_build) -> None:
+    site, proc = auditor_build
+    assert_absent(site, CANARY["attachment-unlinked"])
+    assert built_finding(proc, "audience.unclassified", "docs/minutes.pdf")
+    assert (site / "public.txt").is_file()
+
+
+def test_comment_holding_a_script_is_dropped(auditor_build) -> None:
+    site, _ = auditor_build
+    assert_absent(site, CANARY["comment-script"])
+    assert_absent(site, "intranet.example")
+
+
+def test_internal_field_nested_in_an_action_is_dropped(auditor_build) -> None:
+    site, _ = auditor_build
+    assert_absent(site, CANARY["nested-field"])
+
+
+def test_symlink_out_of_the_repository_is_never_followed(attacked, auditor_build,
+                                                         check_json) -> None:
+    site, proc = auditor_build
+    assert_absent(site, CANARY["outside-symlink"])
+    for path in ("docs/environ.md", "docs/environ.txt", "docs/zero.md"):
+        assert built_finding(proc, "path.outside", path), path
+    code, findings = check_json
+    assert code == 1
+    assert checked(findings, "path.outside", "docs/environ.md")
+    assert checked(findings, "path.outside", "docs/zero.md")
+    handbook = attacked.parent / "site-handbook"
+    assert _mkdocs(attacked, "mkdocs.yml", handbook, strict=False).returncode == 0
+    assert_absent(handbook, CANARY["outside-symlink"])
+
+
+def test_fifo_is_skipped_with_a_finding(auditor_build, check_json) -> None:
+    _, proc = auditor_build
+    assert built_finding(proc, "path.special", "docs/pipe.md")
+    code, findings = check_json
+    assert code == 1 and checked(findings, "path.special", "docs/pipe.md")
+
+
+def test_unreadable_file_is_reported_as_unreadable(check_json) -> None:
+    code, findings = check_json
+    assert code == 1 and checked(findings, "file.unreadable", "docs/gone.md")
+    assert not checked(findings, "frontmatter.encoding", "docs/gone.md")
+
+
+def test_strict_auditor_build_fails_on_what_it_left_out(attacked: Path) -> None:
+    proc = _mkdocs(attacked, "mkdocs.auditor.yml", attacked.parent / "strict", strict=True)
+    assert proc.returncode == 1
+    assert "audience.unclassified" in proc.stderr or "path." in proc.stderr
