@@ -1190,7 +1190,7 @@ def test_self_referencing_alias_with_bad_date_does_not_hang(sms_repo: Findings) 
     text = "---\nid: NC-001\nloop: &a [1, *a]\ndate: 2025-13-01\n---\n# x\n"
     with time_limit(1.0):
         findings = sms_repo({NC_PATH: text})
-    assert rules_at(findings) == {("frontmatter.invalid", 4)}
+    assert rules_at(findings) == {("frontmatter.invalid", 3)}  # the cycle, before the date
 
 
 def test_self_referencing_id_does_not_escape_the_run(sms_repo: Findings) -> None:
@@ -1298,6 +1298,7 @@ OTHER_FAILING_TESTS: dict[str, list[str]] = {
     "path.outside": ["test_security.py::test_symlink_out_of_the_repository_is_never_followed"],
     "path.special": ["test_security.py::test_fifo_is_skipped_with_a_finding"],
     "file.unreadable": ["test_security.py::test_unreadable_file_is_reported_as_unreadable"],
+    "file.too-large": ["test_security.py::test_50_mb_body_is_reported_within_1_gib"],
     "frontmatter.encoding": ["test_latin1_bytes_report_encoding_at_their_line",
                              "test_windows_1252_quote_in_front_matter"],
     "check.crashed": ["test_a_crashing_check_is_reported_and_other_files_still_checked"],

@@ -8,11 +8,13 @@ One copy of the bundled example carries every payload, so the sites are built on
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -236,3 +238,176 @@ def test_strict_auditor_build_fails_on_what_it_left_out(attacked: Path) -> None:
     proc = _mkdocs(attacked, "mkdocs.auditor.yml", attacked.parent / "strict", strict=True)
     assert proc.returncode == 1
     assert "audience.unclassified" in proc.stderr or "path." in proc.stderr
+
+
+def test_paths_entry_outside_the_root_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    for entry, line in (("/etc", 3), ("../elsewhere", 3), ("docs/../..", 3)):
+        (tmp_path / "smsdocs.yml").write_text(f"paths:\n  - docs\n  - {entry}\n")
+        proc = smsdocs("check", str(tmp_path))
+        assert proc.returncode == 2, entry
+        assert f"smsdocs.yml:{line}:" in proc.stderr and "inside the repository" in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- 3. bounded resources
+
+GIB = 1 << 30
+
+
+def limited(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """smsdocs in a process limited to 1 GiB of address space."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (GIB, GIB))
+
+    return subprocess.run([sys.executable, "-m", "smsdocs", *args], cwd=cwd, env=_env(),
+                          capture_output=True, text=True, timeout=600, preexec_fn=cap)
+
+
+def smsdocs(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "smsdocs", *args], cwd=cwd, env=_env(),
+                          capture_output=True, text=True, timeout=600)
+
+
+def alias_bomb(kind: str) -> str:
+    """480 bytes of YAML that expand to 9**9 values (list form) or mappings (mapping form)."""
+    if kind == "list":
+        levels = "".join(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]\n"
+                         for i in range(1, 10))
+        return f"---\nid: NC-901\ntype: nonconformity\nl0: &l0 x\n{levels}title: *l9\n---\n"
+    levels = "".join(f"m{i}: &m{i} {{" + ",".join(f"k{j}: *m{i - 1}" for j in range(9)) + "}\n"
+                     for i in range(1, 10))
+    return f"---\nid: NC-902\ntype: nonconformity\nm0: &m0 x\n{levels}owner: *m9\n---\n"
+
+
+@pytest.mark.parametrize("kind", ["list", "mapping"])
+def test_alias_bomb_is_reported_within_1_gib(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records/bomb.md").write_text(alias_bomb(kind))
+    proc = limited("check", str(tmp_path), "--format", "json", "--as-of", "2026-11-23")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    findings = json.loads(proc.stdout)["findings"]
+    assert any(f["rule"] == "frontmatter.invalid" and "alias expansion too large"
+               in f["message"] for f in findings)
+
+
+def test_50_mb_body_is_reported_within_1_gib(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    block = "A paragraph of an SMS document, written out at some length.\n\n"
+    with (tmp_path / "docs/huge.md").open("w") as out:
+        out.write("---\ntitle: Huge\n---\n# Huge\n\n")
+        for _ in range(50 * 1024 * 1024 // len(block)):
+            out.write(block)
+    (tmp_path / "docs/small.md").write_text("---\ntitle: Small\n---\n# Small\n\nSHA-1\n")
+    proc = limited("check", str(tmp_path), "--format", "json", "--as-of", "2026-11-23")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    findings = json.loads(proc.stdout)["findings"]
+    assert [(f["rule"], f["file"]) for f in findings] == [("file.too-large", "docs/huge.md")]
+
+
+# ---------------------------------------------------------------- 5. pack --verify
+
+
+def make_pack(path: Path, entries: dict[str, bytes], listed: dict[str, str] | None = None,
+              manifest: bytes | None = None, extra: list[tuple[zipfile.ZipInfo, bytes]] = (),
+              ) -> Path:
+    """A pack of the given entries and a manifest of their SHA-256 (or the given one)."""
+    files = {name: hashlib.sha256(data).hexdigest() for name, data in entries.items()}
+    files.update(listed or {})
+    body = manifest if manifest is not None else json.dumps(
+        {"source_commit": "abc", "files": files}).encode()
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+        for info, data in extra:
+            archive.writestr(info, data)
+        archive.writestr("manifest.json", body)
+    return path
+
+
+GOOD = {"site/index.html": b"<html>ok</html>", "sms.json": b"{}"}
+
+
+def verify(path: Path) -> subprocess.CompletedProcess:
+    return limited("pack", "--verify", str(path))
+
+
+def test_a_good_pack_verifies(tmp_path: Path) -> None:
+    proc = verify(make_pack(tmp_path / "p.zip", GOOD))
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("name", ["../../evil.sh", "/etc/evil", "C:/evil.bat",
+                                  "site/../../evil"])
+def test_pack_verify_rejects_unsafe_names(tmp_path: Path, name: str) -> None:
+    info = zipfile.ZipInfo("placeholder")
+    info.filename = name  # zipfile keeps names as written
+    pack = make_pack(tmp_path / "p.zip", GOOD, listed={name: hashlib.sha256(b"x").hexdigest()},
+                     extra=[(info, b"x")])
+    proc = verify(pack)
+    assert proc.returncode == 1 and "unsafe entry name" in proc.stderr
+
+
+def test_pack_verify_rejects_symlink_entries(tmp_path: Path) -> None:
+    info = zipfile.ZipInfo("site/link")
+    info.create_system = 3
+    info.external_attr = (0o120777) << 16
+    pack = make_pack(tmp_path / "p.zip", GOOD,
+                     listed={"site/link": hashlib.sha256(b"/etc/passwd").hexdigest()},
+                     extra=[(info, b"/etc/passwd")])
+    proc = verify(pack)
+    assert proc.returncode == 1 and "symlink entry" in proc.stderr
+
+
+def test_pack_verify_rejects_duplicate_entries(tmp_path: Path) -> None:
+    info = zipfile.ZipInfo("site/index.html")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pack = make_pack(tmp_path / "p.zip", GOOD, extra=[(info, b"<script>evil</script>")])
+    proc = verify(pack)
+    assert proc.returncode == 1 and "more than once" in proc.stderr
+
+
+def test_pack_verify_rejects_unlisted_and_missing_entries(tmp_path: Path) -> None:
+    pack = make_pack(tmp_path / "p.zip", GOOD, listed={"site/gone.html": "0" * 64},
+                     extra=[(zipfile.ZipInfo("site/extra.html"), b"extra")])
+    proc = verify(pack)
+    assert proc.returncode == 1
+    assert "site/gone.html: listed in the manifest but missing" in proc.stderr
+    assert "site/extra.html: not listed in the manifest" in proc.stderr
+
+
+@pytest.mark.parametrize("manifest,message", [
+    (b"[]", "not an object"), (b"null", "not an object"),
+    (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
+    (b'{"files": [1, 2]}', "'files' must map"), (b"\xff\xfe", "not valid JSON")])
+def test_pack_verify_explains_malformed_manifests(tmp_path: Path, manifest: bytes,
+                                                  message: str) -> None:
+    proc = verify(make_pack(tmp_path / "p.zip", GOOD, manifest=manifest))
+    assert proc.returncode == 1 and message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def zip_bomb(path: Path, size: int = GIB + (1 << 26)) -> Path:
+    """A few MB of zip holding one entry of `size` zero bytes, listed in the manifest."""
+    chunk = bytes(1 << 24)
+    sha = hashlib.sha256()
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        with z.open("site/bomb.bin", "w", force_zip64=True) as out:
+            for _ in range(size // len(chunk)):
+                out.write(chunk)
+                sha.update(chunk)
+        z.writestr("manifest.json", json.dumps(
+            {"source_commit": "abc", "files": {"site/bomb.bin": sha.hexdigest()}}))
+    return path
+
+
+def test_zip_bomb_is_rejected_within_1_gib(tmp_path: Path) -> None:
+    pack = zip_bomb(tmp_path / "bomb.zip")
+    assert pack.stat().st_size < 16 * 1024 * 1024
+    proc = verify(pack)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "larger than" in proc.stderr and "Traceback" not in proc.stderr

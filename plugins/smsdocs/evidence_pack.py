@@ -124,25 +124,103 @@ def _write_zip(out: Path, entries: dict[str, bytes], when: int) -> None:
         raise
 
 
+MAX_ENTRY_BYTES = 256 * 1024 * 1024  # no file of an auditor site comes near this
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+_CHUNK = 1 << 20
+
+
+def unsafe_name(name: str) -> str | None:
+    """Why an entry name is unsafe to extract, or None."""
+    if not name or "\x00" in name:
+        return "an empty name or a NUL byte"
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return "an absolute path or a drive letter"
+    parts = name.replace("\\", "/").split("/")
+    if ".." in parts:
+        return "a '..' component"
+    return None
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    return info.create_system == 3 and (info.external_attr >> 16) & 0o170000 == 0o120000
+
+
+def _digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    """SHA-256 of an entry, read in chunks (constant memory whatever it expands to)."""
+    sha = hashlib.sha256()
+    read = 0
+    with archive.open(info) as handle:
+        while chunk := handle.read(_CHUNK):
+            read += len(chunk)
+            if read > MAX_ENTRY_BYTES:
+                raise PackError(f"{info.filename}: larger than {MAX_ENTRY_BYTES:,} bytes")
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def _manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, object]:
+    """The manifest as a mapping with a 'files' mapping of name -> hex digest."""
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise PackError(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES:,} bytes")
+    with archive.open(info) as handle:
+        raw = handle.read(MAX_MANIFEST_BYTES + 1)
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise PackError(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES:,} bytes")
+    try:
+        manifest = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise PackError(f"{MANIFEST} is not valid JSON ({str(exc)[:200]})") from None
+    if not isinstance(manifest, dict):
+        raise PackError(f"{MANIFEST} is a JSON {type(manifest).__name__}, not an object")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        raise PackError(f"{MANIFEST}: 'files' must map each file name to its SHA-256")
+    return manifest
+
+
 def verify(pack: Path) -> Verification:
-    """Check every file of a pack against the SHA-256 digests of its manifest."""
+    """Check a pack: safe, unique entry names, every entry listed in the manifest and every
+    listed file present with its SHA-256 (read in chunks, each entry at most
+    MAX_ENTRY_BYTES)."""
     problems: list[str] = []
+    listed: dict[str, str] = {}
+    manifest: dict[str, object] = {}
     try:
         with zipfile.ZipFile(pack) as archive:
-            names = set(archive.namelist())
-            if MANIFEST not in names:
-                return Verification(False, [f"{MANIFEST} is missing"], 0, "unknown")
-            manifest = json.loads(archive.read(MANIFEST))
-            listed: dict[str, str] = manifest.get("files", {})
+            infos = archive.infolist()
+            seen: dict[str, zipfile.ZipInfo] = {}
+            for info in infos:
+                name = info.filename
+                why = unsafe_name(name)
+                if why:
+                    problems.append(f"{name!r}: unsafe entry name ({why})")
+                if _is_symlink(info):
+                    problems.append(f"{name}: a symlink entry")
+                if name in seen:
+                    problems.append(f"{name}: appears more than once in the zip")
+                seen[name] = info
+            if MANIFEST not in seen:
+                return Verification(False, [*problems, f"{MANIFEST} is missing"], 0, "unknown")
+            manifest = _manifest(archive, seen[MANIFEST])
+            listed = manifest["files"]  # type: ignore[assignment]
             for name, digest in sorted(listed.items()):
-                if name not in names:
+                info = seen.get(name)
+                if info is None:
                     problems.append(f"{name}: listed in the manifest but missing")
-                elif _sha256(archive.read(name)) != digest:
+                elif unsafe_name(name) or _is_symlink(info):
+                    continue  # already reported
+                elif info.file_size > MAX_ENTRY_BYTES:
+                    problems.append(f"{name}: larger than {MAX_ENTRY_BYTES:,} bytes")
+                elif _digest(archive, info) != digest:
                     problems.append(f"{name}: content does not match its SHA-256")
-            for name in sorted(names - set(listed) - {MANIFEST}):
+            for name in sorted(set(seen) - set(listed) - {MANIFEST}):
                 problems.append(f"{name}: not listed in the manifest")
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return Verification(False, [f"cannot read the pack: {exc}"], 0, "unknown")
+    except PackError as exc:
+        return Verification(False, [*problems, str(exc)], len(listed), "unknown")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError) as exc:
+        return Verification(False, [*problems, f"cannot read the pack: {exc}"], 0, "unknown")
     return Verification(not problems, problems, len(listed), str(manifest.get("source_commit")))
 
 
