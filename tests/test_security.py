@@ -35,6 +35,10 @@ CANARY = {  # attack -> the canary its payload carries
 }
 
 
+PAYLOAD = "<img src=x onerror=alert(1)>"
+PAYLOAD_Q = "<script>alert(2)</script>"
+
+
 def _payloads(root: Path, outside: Path) -> None:
     """Write every payload into a copy of the example."""
     docs = root / "docs"
@@ -72,6 +76,16 @@ def _payloads(root: Path, outside: Path) -> None:
     (docs / "zero.md").symlink_to("/dev/zero")
     os.mkfifo(docs / "pipe.md")
     (docs / "gone.md").symlink_to("nowhere.md")  # inside the repository, but cannot be read
+    (root / "records/nonconformities/NC-998.md").write_text(alias_bomb("mapping"))
+    (docs / "bomb.md").write_text(alias_bomb("list"))
+    (docs / "xss.md").write_text(
+        f"---\ntitle: 'T {PAYLOAD}'\ndescription: 'D {PAYLOAD}'\ntags: ['{PAYLOAD}']\n"
+        f"subtitle: '{PAYLOAD}'\n---\n# Heading\n\nText.\n")
+    text = nc.read_text()
+    text = text.replace("\nclauses: [", f"\nclauses: ['{PAYLOAD}', ", 1)
+    text = text.replace("\ntitle: ", f"\ntitle: {PAYLOAD_Q} ", 1)
+    assert PAYLOAD in text
+    nc.write_text(text)
 
 
 @pytest.fixture(scope="module")
@@ -92,9 +106,15 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _mkdocs(root: Path, config: str, site: Path, strict: bool) -> subprocess.CompletedProcess:
+    """A real mkdocs build in a process limited to 1 GiB (the sources hold alias bombs)."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (GIB, GIB))
+
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / config), "-d", str(site)]
     return subprocess.run(cmd + (["--strict"] if strict else []), cwd=root, env=_env(),
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, preexec_fn=cap)
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +124,15 @@ def auditor_build(attacked: Path) -> tuple[Path, subprocess.CompletedProcess]:
     proc = _mkdocs(attacked, "mkdocs.auditor.yml", site, strict=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return site, proc
+
+
+@pytest.fixture(scope="module")
+def handbook_build(attacked: Path) -> Path:
+    """The internal handbook of the same sources (non-strict)."""
+    site = attacked.parent / "site-handbook"
+    proc = _mkdocs(attacked, "mkdocs.yml", site, strict=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return site
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +235,7 @@ def test_internal_field_nested_in_an_action_is_dropped(auditor_build) -> None:
     assert_absent(site, CANARY["nested-field"])
 
 
-def test_symlink_out_of_the_repository_is_never_followed(attacked, auditor_build,
+def test_symlink_out_of_the_repository_is_never_followed(handbook_build, auditor_build,
                                                          check_json) -> None:
     site, proc = auditor_build
     assert_absent(site, CANARY["outside-symlink"])
@@ -216,9 +245,7 @@ def test_symlink_out_of_the_repository_is_never_followed(attacked, auditor_build
     assert code == 1
     assert checked(findings, "path.outside", "docs/environ.md")
     assert checked(findings, "path.outside", "docs/zero.md")
-    handbook = attacked.parent / "site-handbook"
-    assert _mkdocs(attacked, "mkdocs.yml", handbook, strict=False).returncode == 0
-    assert_absent(handbook, CANARY["outside-symlink"])
+    assert_absent(handbook_build, CANARY["outside-symlink"])
 
 
 def test_fifo_is_skipped_with_a_finding(auditor_build, check_json) -> None:
@@ -291,6 +318,16 @@ def test_alias_bomb_is_reported_within_1_gib(tmp_path: Path, kind: str) -> None:
     findings = json.loads(proc.stdout)["findings"]
     assert any(f["rule"] == "frontmatter.invalid" and "alias expansion too large"
                in f["message"] for f in findings)
+
+
+def test_alias_bombs_build_within_1_gib(handbook_build, auditor_build, check_json) -> None:
+    """Both editions were built under 1 GiB with an alias bomb in a record and a page."""
+    _, proc = auditor_build
+    assert built_finding(proc, "frontmatter.invalid", "docs/bomb.md")
+    assert (handbook_build / "bomb/index.html").is_file()
+    code, findings = check_json
+    assert any(f["rule"] == "frontmatter.invalid" and f["file"].endswith("NC-998.md")
+               for f in findings)
 
 
 def test_50_mb_body_is_reported_within_1_gib(tmp_path: Path) -> None:
@@ -411,3 +448,19 @@ def test_zip_bomb_is_rejected_within_1_gib(tmp_path: Path) -> None:
     proc = verify(pack)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "larger than" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- 6. escaping
+
+
+@pytest.mark.parametrize("edition", ["handbook", "auditor"])
+def test_front_matter_markup_is_never_live(edition: str, request: pytest.FixtureRequest) -> None:
+    """Title, description, tags, clauses and any other field: text, never markup, in every
+    page, search index and sitemap (sms.json is data and keeps the value as written)."""
+    site = request.getfixturevalue("handbook_build") if edition == "handbook" \
+        else request.getfixturevalue("auditor_build")[0]
+    live = [name for name, data in output_bytes(site).items() if name != "sms.json"
+            and (PAYLOAD.encode() in data or PAYLOAD_Q.encode() in data)]
+    assert live == []
+    shown = (site / ("xss.html" if edition == "auditor" else "xss/index.html")).read_text()
+    assert "T &lt;img src=x onerror=alert(1)&gt;" in shown

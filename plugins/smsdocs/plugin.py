@@ -21,6 +21,7 @@ from .handbook import Handbook
 from .handbook.graph import SMS_JSON
 from .handbook.history_view import open_history
 from .handbook.layout import ASSET_FILES, Layout, resolve_as_of
+from .handbook.meta import safe_meta
 from .rulepack import PackError
 from .validate import validate
 
@@ -126,6 +127,8 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
     @event_priority(50)  # before Material's tags plugin reads page.meta
     def on_page_markdown(self, markdown, page, config, files):  # noqa: ANN001, ANN201
         src = page.file.src_uri
+        if not isinstance(page.meta.get("tags", []), list):
+            page.meta["tags"] = []
         title = self.handbook.title(src) if self.handbook else None
         if title is not None:
             page.meta["title"] = title
@@ -134,6 +137,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         tags = self.handbook.tags(src) if self.handbook and self.tags else []
         if tags:
             page.meta["tags"] = list(dict.fromkeys([*(page.meta.get("tags") or []), *tags]))
+        page.meta = safe_meta(page.meta)  # escaped, shallow: what Material renders raw
         return markdown
 
     def on_page_content(self, html, page, config, files):  # noqa: ANN001, ANN201
