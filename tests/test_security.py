@@ -464,3 +464,54 @@ def test_front_matter_markup_is_never_live(edition: str, request: pytest.Fixture
     assert live == []
     shown = (site / ("xss.html" if edition == "auditor" else "xss/index.html")).read_text()
     assert "T &lt;img src=x onerror=alert(1)&gt;" in shown
+
+
+# ---------------------------------------------------------------- 2. verify the output
+
+
+def test_verify_site_passes_the_plugin_built_auditor_site(attacked, auditor_build) -> None:
+    site, _ = auditor_build
+    proc = smsdocs("verify-site", str(site), "--edition", "auditor", "--root", str(attacked))
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def _without_plugin(root: Path) -> str:
+    """An auditor config that lost the smsdocs plugin line (what another engine builds)."""
+    text = (root / "mkdocs.yml").read_text()
+    start = text.index("  smsdocs:\n")
+    end = text.index("\nmarkdown_extensions:")
+    # MkDocs alone would read /dev/zero, the FIFO, the dangling link and expand the alias
+    # bomb: left out here
+    unreadable = "exclude_docs: |\n  zero.md\n  pipe.md\n  gone.md\n  bomb.md\n"
+    (root / "mkdocs.noplugin.yml").write_text(text[:start] + text[end:] + unreadable)
+    return "mkdocs.noplugin.yml"
+
+
+def test_a_build_without_the_plugin_fails_verify_site(attacked: Path) -> None:
+    config = _without_plugin(attacked)
+    site = attacked.parent / "site-noplugin"
+    proc = _mkdocs(attacked, config, site, strict=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert CANARY["audience-case"].encode() in b"".join(output_bytes(site).values())
+    proc = smsdocs("verify-site", str(site), "--root", str(attacked))
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert "not built with the smsdocs plugin" in out
+    for source in ("docs/case.md", "docs/a.markdown", "docs/mmd.md", "docs/unknown.md"):
+        assert f"body text of {source}" in out or f"the page of {source}" in out, source
+    assert "an HTML comment" in out
+
+
+def test_pack_refuses_a_leaking_site(attacked: Path, tmp_path: Path) -> None:
+    config = _without_plugin(attacked)
+    out = tmp_path / "pack.zip"
+    proc = smsdocs("pack", str(attacked), "--out", str(out), "--mkdocs-config", config)
+    assert proc.returncode == 1 and "leak(s)" in proc.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("template", [".github/workflows/smsdocs.yml", ".gitlab-ci.yml"])
+def test_ci_templates_verify_the_auditor_site_after_building_it(template: str) -> None:
+    text = (REPO_ROOT / template).read_text()
+    build = text.index("mkdocs build --strict -f mkdocs.auditor.yml --site-dir site-auditor")
+    assert text.index("smsdocs verify-site site-auditor --edition auditor") > build

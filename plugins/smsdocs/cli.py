@@ -105,6 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     evidence.add_argument("--mkdocs-config", default="mkdocs.auditor.yml", metavar="FILE",
                           help="MkDocs config of the auditor site, relative to ROOT "
                                "(default: mkdocs.auditor.yml)")
+    site = commands.add_parser(
+        "verify-site", help="check a built site against the repository: exit 1 on any leak")
+    site.add_argument("dir", type=Path, help="the built site (e.g. site-auditor)")
+    site.add_argument("--edition", choices=("auditor",), default="auditor")
+    site.add_argument("--root", default=".", help="repository root (default: .)")
+    site.add_argument("--mkdocs-config", default="mkdocs.auditor.yml", metavar="FILE",
+                      help="MkDocs config the site was built from, relative to ROOT (for "
+                           "internal_fields and docs_dir; default: mkdocs.auditor.yml)")
     return parser
 
 
@@ -127,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _init(args)
         if args.command in ("review", "export", "import"):
             return _review_tools(args)
+        if args.command == "verify-site":
+            return _verify_site(args)
         if args.command == "pack":
             from .evidence_pack import run as run_pack
 
@@ -161,6 +171,25 @@ def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     history = RepositoryHistory.open(root, config.paths)
     extra = [doccontrol.checker(history)] if history is not None else []
     return root, config, validate(root, config, pack, args.as_of, extra_checks=extra), history
+
+
+def _verify_site(args: argparse.Namespace) -> int:
+    """`smsdocs verify-site DIR --edition auditor`: every leak, exit 1; none, exit 0."""
+    from .verify_site import verify
+
+    root = Path(args.root).resolve()
+    if not root.is_dir() or not args.dir.is_dir():
+        raise PackError(f"not a folder: {args.root if not root.is_dir() else args.dir}")
+    leaks = verify(args.dir, root, config_mod.load(root), args.mkdocs_config)
+    for leak in leaks:
+        print(f"{output.plain(str(args.dir))}/{output.plain(leak)}"
+              if not leak.startswith("the site") else output.plain(leak))
+    if leaks:
+        print(f"smsdocs: {len(leaks)} leak(s): the site shows what the {args.edition} edition "
+              "must not", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"{args.dir}: ok, nothing internal found in the {args.edition} edition")
+    return EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:

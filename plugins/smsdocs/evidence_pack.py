@@ -73,6 +73,19 @@ def build_site(root: Path, out: Path, config_file: str, when: int) -> None:
         raise PackError(f"mkdocs build -f {config_file} failed:\n{result.stderr[-4000:]}")
 
 
+def refuse_leaks(root: Path, site: Path, config_file: str) -> None:
+    """Run verify-site on the built site; a site that shows anything internal is not packed."""
+    from . import config as config_mod
+    from .verify_site import verify as verify_site
+
+    leaks = verify_site(site, root, config_mod.load(root), config_file)
+    if leaks:
+        shown = "\n".join(f"  {leak}" for leak in leaks[:40])
+        more = f"\n  … and {len(leaks) - 40} more" if len(leaks) > 40 else ""
+        raise PackError(f"verify-site found {len(leaks)} leak(s) in the auditor site; "
+                        f"not packed:\n{shown}{more}")
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -87,6 +100,7 @@ def make(root: Path, out: Path, coverage_json: str, coverage_md: str,
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         build_site(root, site, config_file, when)
+        refuse_leaks(root, site, config_file)
         entries: dict[str, bytes] = {}
         for path in sorted(site.rglob("*")):
             if path.is_file():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from itertools import groupby
 
@@ -14,6 +15,15 @@ FORMATS = ("text", "json", "github", "sarif", "junit")
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def plain(text: str) -> str:
+    """Text safe for a terminal: control characters (ESC, BEL, CR, C1...) removed, except
+    tab and newline."""
+    return _CONTROL.sub("", text)
 
 
 def summary(findings: list[Finding], files: int, records: int, actions: int) -> dict[str, int]:
