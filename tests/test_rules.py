@@ -1299,6 +1299,8 @@ OTHER_FAILING_TESTS: dict[str, list[str]] = {
     "path.special": ["test_security.py::test_fifo_is_skipped_with_a_finding"],
     "file.unreadable": ["test_security.py::test_unreadable_file_is_reported_as_unreadable"],
     "file.too-large": ["test_security.py::test_50_mb_body_is_reported_within_1_gib"],
+    "history.unreadable": [
+        "test_security.py::test_unreadable_commit_is_reported_once_and_the_run_goes_on"],
     "frontmatter.encoding": ["test_latin1_bytes_report_encoding_at_their_line",
                              "test_windows_1252_quote_in_front_matter"],
     "check.crashed": ["test_a_crashing_check_is_reported_and_other_files_still_checked"],

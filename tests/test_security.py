@@ -515,3 +515,124 @@ def test_ci_templates_verify_the_auditor_site_after_building_it(template: str) -
     text = (REPO_ROOT / template).read_text()
     build = text.index("mkdocs build --strict -f mkdocs.auditor.yml --site-dir site-auditor")
     assert text.index("smsdocs verify-site site-auditor --edition auditor") > build
+
+
+# ---------------------------------------------------------------- 4. history free text cannot break
+
+
+@pytest.fixture
+def example_git(tmp_path: Path) -> Path:
+    """The bundled example, committed (approvals dated 2026-11-20 at the latest)."""
+    root = tmp_path / "sms"
+    root.mkdir()
+    for name in ("docs", "records"):
+        shutil.copytree(REPO_ROOT / name, root / name)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "example")
+    return root
+
+
+def git(root: Path, *args: str, **env: str) -> None:
+    extra = {"GIT_AUTHOR_DATE": "2026-11-25T10:00:00+00:00",
+             "GIT_COMMITTER_DATE": "2026-11-25T10:00:00+00:00", **env} \
+        if args[0] == "commit" and args[-1] != "example" else env
+    subprocess.run(["git", *args], cwd=root, env=_env(**extra), check=True,
+                   capture_output=True)
+
+
+def check(root: Path, *args: str) -> subprocess.CompletedProcess:
+    proc = smsdocs("check", str(root), "--as-of", "2026-11-26", *args)
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    return proc
+
+
+def _edit_policy(root: Path) -> None:
+    policy = root / "docs/sms/policy.md"
+    policy.write_text(policy.read_text() + "\nA change nobody approved.\n")
+
+
+@pytest.mark.parametrize("subject", ["typo\x1e", "typo\x1f", "\x1e\x1f\x1e"])
+def test_record_separator_in_a_subject_does_not_hide_the_commit(example_git: Path,
+                                                               subject: str) -> None:
+    _edit_policy(example_git)
+    git(example_git, "commit", "-q", "-am", subject)
+    proc = check(example_git, "--base", "HEAD~1", "--format", "json")
+    assert proc.returncode == 1
+    found = [f for f in json.loads(proc.stdout)["findings"]
+             if f["rule"] == "doc.changed-after-approval"]
+    assert found and found[0]["file"] == "docs/sms/policy.md"
+
+
+def test_unit_separator_in_an_author_name_never_breaks_the_check(example_git: Path) -> None:
+    _edit_policy(example_git)
+    git(example_git, "commit", "-q", "-am", "edit", GIT_AUTHOR_NAME="Mallory\x1fX\x1e")
+    (example_git / "docs/later.md").write_text("# Later\n")
+    git(example_git, "add", "-A")
+    git(example_git, "commit", "-q", "-m", "later")
+    for args in ((), ("--base", "HEAD~2")):
+        proc = check(example_git, *args)
+        assert proc.returncode == 1, args
+    proc = check(example_git, "--format", "json")
+    found = [f for f in json.loads(proc.stdout)["findings"]
+             if f["rule"] == "doc.changed-after-approval"]
+    assert found and "Mallory" in found[0]["message"]
+
+
+def test_control_characters_never_reach_the_terminal(example_git: Path) -> None:
+    _edit_policy(example_git)
+    git(example_git, "commit", "-q", "-am", "edit \x1b]0;pwned\x07\x1b[2J done")
+    proc = check(example_git)
+    assert proc.returncode == 1 and "doc.changed-after-approval" in proc.stdout
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
+    assert "edit ]0;pwned[2J done" in proc.stdout
+
+
+def test_non_utf8_file_name_is_in_scope_for_base_as_for_the_full_check(
+        example_git: Path) -> None:
+    name = os.fsdecode(b"docs/caf\xe9.md")
+    Path(example_git, name).write_text("---\nid: [broken\n---\n# x\n")
+    git(example_git, "add", "-A")
+    git(example_git, "commit", "-q", "-m", "latin-1 name")
+    full = check(example_git, "--format", "json")
+    base = check(example_git, "--format", "json", "--base", "HEAD~1")
+    assert full.returncode == base.returncode == 1
+    rules = {f["rule"] for f in json.loads(full.stdout)["findings"] if "caf" in f["file"]}
+    assert rules and rules == {f["rule"] for f in json.loads(base.stdout)["findings"]
+                               if "caf" in f["file"]}
+
+
+def test_github_format_escapes_what_reaches_workflow_commands(example_git: Path) -> None:
+    (example_git / "docs/injected.md").write_text(
+        '---\nid: POL-990\ntype: policy\ntitle: "Evil\\n::error file=x.md::pwned%0A"\n'
+        "status: draft\n---\n# Evil\n")
+    git(example_git, "add", "-A")
+    git(example_git, "commit", "-q", "-m", "evil\n\n::warning::also pwned")
+    proc = check(example_git, "--format", "github", "--base", "HEAD~1")
+    commands = [line for line in proc.stdout.splitlines() if line.startswith("::")]
+    assert commands, proc.stdout
+    for line in commands:
+        assert "pwned" not in line.split("::", 2)[1], line  # never a command's name or file
+        assert line.startswith(("::error file=", "::warning file=", "::notice file=",
+                                "::group::", "::endgroup::")), line
+    assert "Evil%0A::error file=x.md::pwned%250A" in proc.stdout  # shown, as text
+
+
+def test_unreadable_commit_is_reported_once_and_the_run_goes_on(example_git: Path) -> None:
+    """Commits git prints but Python cannot read (a time zone of +99:99), written raw."""
+    def run(*args: str, data: bytes | None = None) -> str:
+        return subprocess.run(["git", *args], cwd=example_git, env=_env(), input=data,
+                              capture_output=True, check=True).stdout.decode().strip()
+
+    for n in (1, 2):
+        (example_git / f"docs/note-{n}.md").write_text(f"# Note {n}\n")
+        run("add", "-A")
+        tree, parent = run("write-tree"), run("rev-parse", "HEAD")
+        body = (f"tree {tree}\nparent {parent}\nauthor M <m@x> 1700000000 +9999\n"
+                f"committer M <m@x> 1700000000 +0000\n\nnote {n}\n").encode()
+        commit = run("hash-object", "-t", "commit", "-w", "--literally", "--stdin", data=body)
+        run("update-ref", "HEAD", commit)
+    proc = check(example_git, "--format", "json")
+    found = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "history.unreadable"]
+    assert len(found) == 1 and found[0]["message"].startswith("2 commit(s)")
+    assert proc.returncode == 0

@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 prints escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -224,7 +227,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "text":
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         if summary is not None:
-            print("\n".join(summary.lines()) + "\n")
+            print("\n".join(output.one_line(line) for line in summary.lines()) + "\n")
         print(output.render_text(findings, totals, colour))
         if note:
             print(note)
@@ -243,7 +246,7 @@ def _check(args: argparse.Namespace) -> int:
             rendered = json.dumps(data, indent=2, ensure_ascii=False)
         print(rendered)
         if args.format == "github" and summary is not None:
-            print("\n".join(summary.lines()))
+            print(output.github_log_lines(summary.lines()))
         if note:
             print(f"smsdocs: {note}", file=sys.stderr)
     if args.summary:

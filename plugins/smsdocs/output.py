@@ -26,6 +26,11 @@ def plain(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """Text for one terminal line: line breaks as spaces, control characters removed."""
+    return plain(text.replace("\r", " ").replace("\n", " ").replace("\t", " "))
+
+
 def summary(findings: list[Finding], files: int, records: int, actions: int) -> dict[str, int]:
     return {"files": files, "records": records, "actions": actions,
             "errors": count(findings, Severity.ERROR),
@@ -39,12 +44,13 @@ def render_text(findings: list[Finding], totals: dict[str, int], colour: bool) -
 
     out: list[str] = []
     for file, group in groupby(findings, key=lambda f: f.file):
-        out.append(paint(_BOLD, file))
+        out.append(paint(_BOLD, one_line(file)))
         for f in group:
             severity = paint(_COLOURS[f.severity], f"{f.severity:<7}")
-            out.append(f"  {f.line:>4}  {severity} {f.message}  {paint(_DIM, f.rule)}")
+            out.append(f"  {f.line:>4}  {severity} {one_line(f.message)}  "
+                       f"{paint(_DIM, one_line(f.rule))}")
             if f.hint:
-                out.append(f"        {paint(_DIM, 'hint: ' + f.hint)}")
+                out.append(f"        {paint(_DIM, 'hint: ' + one_line(f.hint))}")
         out.append("")
     errors, warnings = totals["errors"], totals["warnings"]
     verdict = "FAIL" if errors else "ok"
@@ -60,7 +66,9 @@ def render_json(findings: list[Finding], totals: dict[str, int]) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message, escaped as GitHub documents (%, CR, LF); other
+    control characters removed."""
+    return plain(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -76,6 +84,17 @@ def render_github(findings: list[Finding], totals: dict[str, int]) -> str:
                      f"title={_escape_property(f.rule)}::{_escape_data(message)}")
     lines.append(f"smsdocs: {totals['errors']} error(s), {totals['warnings']} warning(s)")
     return "\n".join(lines)
+
+
+def github_log_lines(lines: list[str]) -> str:
+    """Plain log lines for a GitHub workflow run, folded in a group: no line can start a
+    workflow command (line breaks inside a line are escaped, control characters gone)."""
+    out = ["::group::SMS changes"]
+    for line in lines:
+        text = _escape_data(line)
+        out.append(" " + text if text.startswith("::") else text)
+    out.append("::endgroup::")
+    return "\n".join(out)
 
 
 RENDERERS: dict[str, Callable[..., str]] = {"json": render_json, "github": render_github,
