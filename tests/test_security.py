@@ -18,6 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_auditor import REPO_ROOT, _env
 
 CANARY = {  # attack -> the canary its payload carries
@@ -354,7 +356,7 @@ def make_pack(path: Path, entries: dict[str, bytes], listed: dict[str, str] | No
     files = {name: hashlib.sha256(data).hexdigest() for name, data in entries.items()}
     files.update(listed or {})
     body = manifest if manifest is not None else json.dumps(
-        {"source_commit": "abc", "files": files}).encode()
+        {"source_commit": "abc", "source_tree": "def", "files": files}).encode()
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries.items():
             archive.writestr(name, data)
@@ -438,7 +440,8 @@ def zip_bomb(path: Path, size: int = GIB + (1 << 26)) -> Path:
                 out.write(chunk)
                 sha.update(chunk)
         z.writestr("manifest.json", json.dumps(
-            {"source_commit": "abc", "files": {"site/bomb.bin": sha.hexdigest()}}))
+            {"source_commit": "abc", "source_tree": "def",
+             "files": {"site/bomb.bin": sha.hexdigest()}}))
     return path
 
 
@@ -636,3 +639,118 @@ def test_unreadable_commit_is_reported_once_and_the_run_goes_on(example_git: Pat
     found = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "history.unreadable"]
     assert len(found) == 1 and found[0]["message"].startswith("2 commit(s)")
     assert proc.returncode == 0
+
+
+# ---------------------------------------------------------------- property: no traceback, ever
+
+
+def _yaml_with_aliases() -> st.SearchStrategy[str]:
+    """Front matter built from anchors and aliases (nested, repeated, self-referencing)."""
+    scalar = st.sampled_from(["x", "'a: b'", "2026-13-01", "yes", "~", "[", "*a0", "&a9 y",
+                              "<b>", "!!binary aGk=", "!!python/name:os.system", "1e400"])
+    def level(i: int) -> st.SearchStrategy[str]:
+        alias = st.sampled_from([f"*a{j}" for j in range(max(i, 1))])
+        return st.one_of(
+            st.lists(st.one_of(alias, scalar), min_size=1, max_size=9).map(
+                lambda items: "[" + ", ".join(items) + "]"),
+            st.lists(st.tuples(st.sampled_from("kmnp"), st.one_of(alias, scalar)),
+                     min_size=1, max_size=9).map(
+                lambda pairs: "{" + ", ".join(f"{k}{n}: {v}" for n, (k, v)
+                                              in enumerate(pairs)) + "}"))
+    keys = st.sampled_from(["title", "id", "type", "audience", "owner", "clauses",
+                            "actions", "internal_notes", "tags", "status", "x"])
+    return st.lists(st.tuples(keys, st.integers(0, 12)), min_size=1, max_size=12).flatmap(
+        lambda spec: st.tuples(*[level(i) for i in range(len(spec))]).map(
+            lambda values: "".join(f"{key}: &a{i} {value}\n" for i, ((key, _), value)
+                                   in enumerate(zip(spec, values, strict=True)))))
+
+
+MARKDOWN = st.lists(st.sampled_from([
+    "# Heading\n", "## Section\n", "text NC-001 and CA-9\n", "<!-- c -->\n", "```\n",
+    "| a | b |\n|---|---|\n", "- [x](../x.md)\n", "> quote\n", "\n", "<script>x</script>\n",
+    "audience: internal\n", "---\n", "\x00\x1b\x85\u2028", "[ref]: <>\n", "*" * 50]),
+    max_size=30).map("".join)
+
+
+@settings(max_examples=120, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(block=_yaml_with_aliases(), body=MARKDOWN, noise=st.binary(max_size=64),
+       raw=st.booleans())
+def test_hostile_yaml_and_markdown_never_raise(tmp_path_factory: pytest.TempPathFactory,
+                                               block: str, body: str, noise: bytes,
+                                               raw: bool) -> None:
+    """The loader, the check, the auditor classification and every output format."""
+    from smsdocs import config as config_mod
+    from smsdocs import output
+    from smsdocs.handbook import audience
+    from smsdocs.validate import validate
+
+    root = tmp_path_factory.mktemp("hyp")
+    (root / "records").mkdir()
+    content = noise if raw else f"---\n{block}---\n{body}".encode("utf-8", "surrogatepass")
+    (root / "records/r.md").write_bytes(content)
+    config = config_mod.load(root)
+    result = validate(root, config, config.rule_pack())
+    assert all(f.rule != "check.crashed" for f in result.findings), result.findings
+    excluded = audience.exclusion(result, ["internal_notes"])
+    audience.filter_result(result, excluded)
+    totals = output.summary(result.findings, 1, 1, 1)
+    for render in (output.render_json, output.render_github):
+        assert len(render(result.findings, totals)) < 1_000_000
+    assert len(output.render_text(result.findings, totals, False)) < 1_000_000
+
+
+# ---------------------------------------------------------------- 5. a pack bound to its source
+
+
+def _rewrite(pack: Path, out: Path, name: str, data: bytes) -> Path:
+    """A consistent rewrite: one file changed and its SHA-256 updated in the manifest."""
+    with zipfile.ZipFile(pack) as src:
+        entries = {i.filename: src.read(i) for i in src.infolist()}
+    manifest = json.loads(entries["manifest.json"])
+    entries[name] = data
+    manifest["files"][name] = hashlib.sha256(data).hexdigest()
+    entries["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(out, "w") as dst:
+        for entry, content in entries.items():
+            dst.writestr(entry, content)
+    return out
+
+
+def test_signed_pack_is_bound_to_its_commit_and_tree(example_git: Path, tmp_path: Path) -> None:
+    shutil.copy2(REPO_ROOT / "mkdocs.yml", example_git / "mkdocs.yml")
+    shutil.copy2(REPO_ROOT / "mkdocs.auditor.yml", example_git / "mkdocs.auditor.yml")
+    git(example_git, "add", "-A")
+    git(example_git, "commit", "-q", "-m", "site config")
+    key = tmp_path / "key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "sms", "-f",
+                    str(key)], check=True, capture_output=True)
+    pack = tmp_path / "pack.zip"
+    made = smsdocs("pack", str(example_git), "--out", str(pack), "--sign", str(key))
+    assert made.returncode == 0, made.stderr[-3000:]
+    manifest = json.loads(zipfile.ZipFile(pack).read("manifest.json"))
+    head = subprocess.run(["git", "rev-parse", "HEAD", "HEAD^{tree}"], cwd=example_git,
+                          capture_output=True, text=True, check=True).stdout.split()
+    assert [manifest["source_commit"], manifest["source_tree"]] == head
+    pub = f"{key}.pub"
+    ok = verify_args(pack, "--key", pub, "--source", str(example_git))
+    assert ok.returncode == 0, ok.stderr
+    forged = _rewrite(pack, tmp_path / "forged.zip", "site/index.html", b"<p>all fine</p>")
+    assert verify_args(forged).returncode == 0  # consistent: only a signature tells
+    bad = verify_args(forged, "--key", pub)
+    assert bad.returncode == 1 and "not a valid signature" in bad.stderr
+    other = tmp_path / "other"
+    subprocess.run(["git", "init", "-q", str(other)], check=True)
+    bad = verify_args(pack, "--source", str(other))
+    assert bad.returncode == 1 and "is not a commit of" in bad.stderr
+    unsigned = tmp_path / "unsigned.zip"
+    with zipfile.ZipFile(pack) as src, zipfile.ZipFile(unsigned, "w") as dst:
+        for info in src.infolist():
+            if info.filename != "manifest.json.sig":
+                dst.writestr(info, src.read(info))
+    bad = verify_args(unsigned, "--key", pub)
+    assert bad.returncode == 1 and "not signed" in bad.stderr
+
+
+def verify_args(pack: Path, *args: str) -> subprocess.CompletedProcess:
+    return smsdocs("pack", "--verify", str(pack), *args)

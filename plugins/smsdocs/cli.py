@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="zip to write (default: ROOT/evidence-pack.zip)")
     evidence.add_argument("--verify", type=Path, metavar="FILE",
                           help="check a pack against its manifest (exit 1 when it differs)")
+    evidence.add_argument("--sign", metavar="KEY",
+                          help="sign the manifest with this SSH private key (ssh-keygen -Y sign)")
+    evidence.add_argument("--key", metavar="PUBKEY",
+                          help="with --verify: require a valid signature by this SSH public key")
+    evidence.add_argument("--source", metavar="REPO",
+                          help="with --verify: require the manifest's commit and tree in REPO")
     evidence.add_argument("--mkdocs-config", default="mkdocs.auditor.yml", metavar="FILE",
                           help="MkDocs config of the auditor site, relative to ROOT "
                                "(default: mkdocs.auditor.yml)")

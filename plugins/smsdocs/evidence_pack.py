@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.sig"  # ssh-keygen -Y sign over manifest.json (optional)
+NAMESPACE = "smsdocs-pack"
 SITE_DIR = "site/"
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
 
@@ -53,6 +56,16 @@ def _source_paths(root: Path) -> list[str]:
         return list(config_mod.load(root).paths)
     except Exception:  # noqa: BLE001 - a broken config fails the build, not the commit
         return ["docs", "records"]
+
+
+def source_tree(root: Path, commit: str) -> str:
+    """The git tree hash of the source commit (the whole repository at that commit), or
+    ``unknown`` for uncommitted changes and outside git."""
+    if not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        return "unknown"
+    proc = subprocess.run(["git", "rev-parse", "--verify", "-q", f"{commit}^{{tree}}"],
+                          cwd=root, capture_output=True, text=True, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else "unknown"
 
 
 def epoch(root: Path) -> int:
@@ -109,7 +122,8 @@ def make(root: Path, out: Path, coverage_json: str, coverage_md: str,
         entries["sms.json"] = entries[f"{SITE_DIR}sms.json"]
     entries["coverage.json"] = coverage_json.encode()
     entries["coverage.md"] = coverage_md.encode()
-    manifest = {"source_commit": commit, "source_date_epoch": when,
+    manifest = {"source_commit": commit, "source_tree": source_tree(root, commit),
+                "source_date_epoch": when,
                 "generator": "smsdocs", "files": {name: _sha256(data) for name, data
                                                   in sorted(entries.items())}}
     entries[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
@@ -193,10 +207,12 @@ def _manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, obje
     return manifest
 
 
-def verify(pack: Path) -> Verification:
+def verify(pack: Path, key_file: Path | None = None,
+           source: Path | None = None) -> Verification:
     """Check a pack: safe, unique entry names, every entry listed in the manifest and every
     listed file present with its SHA-256 (read in chunks, each entry at most
-    MAX_ENTRY_BYTES)."""
+    MAX_ENTRY_BYTES). With a public key, the manifest must carry a valid signature by it;
+    with a source repository, the manifest's commit must be there with the same tree."""
     problems: list[str] = []
     listed: dict[str, str] = {}
     manifest: dict[str, object] = {}
@@ -228,14 +244,77 @@ def verify(pack: Path) -> Verification:
                     problems.append(f"{name}: larger than {MAX_ENTRY_BYTES:,} bytes")
                 elif _digest(archive, info) != digest:
                     problems.append(f"{name}: content does not match its SHA-256")
-            for name in sorted(set(seen) - set(listed) - {MANIFEST}):
+            for name in sorted(set(seen) - set(listed) - {MANIFEST, SIGNATURE}):
                 problems.append(f"{name}: not listed in the manifest")
+            for key in ("source_commit", "source_tree"):
+                if not isinstance(manifest.get(key), str):
+                    problems.append(f"{MANIFEST}: '{key}' is missing (not bound to a source)")
+            if key_file is not None:
+                problems += _check_signature(archive, seen, key_file)
+            if source is not None:
+                problems += _check_source(manifest, source)
     except PackError as exc:
         return Verification(False, [*problems, str(exc)], len(listed), "unknown")
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
             RuntimeError) as exc:
         return Verification(False, [*problems, f"cannot read the pack: {exc}"], 0, "unknown")
     return Verification(not problems, problems, len(listed), str(manifest.get("source_commit")))
+
+
+def sign(pack: Path, key_file: Path) -> None:
+    """Add a detached SSH signature of the manifest to the pack (ssh-keygen -Y sign)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(pack) as archive:
+            data = archive.read(MANIFEST)
+        target = Path(tmp) / MANIFEST
+        target.write_bytes(data)
+        proc = subprocess.run(["ssh-keygen", "-q", "-Y", "sign", "-f", str(key_file), "-n",
+                               NAMESPACE, str(target)], capture_output=True, text=True,
+                              check=False, stdin=subprocess.DEVNULL)
+        if proc.returncode != 0:
+            raise PackError(f"ssh-keygen -Y sign failed: {proc.stderr.strip()[-500:]}")
+        signature = Path(str(target) + ".sig").read_bytes()
+    with zipfile.ZipFile(pack, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo(SIGNATURE, date_time=archive.getinfo(MANIFEST).date_time)
+        info.external_attr = 0o644 << 16
+        info.create_system = 3
+        archive.writestr(info, signature)
+
+
+def _check_signature(archive: zipfile.ZipFile, seen: dict[str, zipfile.ZipInfo],
+                     key_file: Path) -> list[str]:
+    """Problems with the manifest's signature under the given SSH public key."""
+    if SIGNATURE not in seen:
+        return [f"{SIGNATURE} is missing: the pack is not signed"]
+    try:
+        key = key_file.read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"cannot read the public key {key_file}: {exc}"]
+    if len(key) < 2:
+        return [f"{key_file} is not an SSH public key"]
+    with tempfile.TemporaryDirectory() as tmp:
+        allowed = Path(tmp) / "allowed_signers"
+        allowed.write_text(f"{NAMESPACE} {key[0]} {key[1]}\n", encoding="utf-8")
+        signature = Path(tmp) / SIGNATURE
+        signature.write_bytes(archive.read(seen[SIGNATURE])[:65536])
+        proc = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I",
+                               NAMESPACE, "-n", NAMESPACE, "-s", str(signature)],
+                              input=archive.read(seen[MANIFEST]), capture_output=True,
+                              check=False)
+    if proc.returncode != 0:
+        return [f"{SIGNATURE}: not a valid signature of {MANIFEST} by {key_file}"]
+    return []
+
+
+def _check_source(manifest: dict[str, object], source: Path) -> list[str]:
+    """Problems binding the manifest to a repository: its commit, with the same tree."""
+    commit, tree = str(manifest.get("source_commit")), str(manifest.get("source_tree"))
+    actual = source_tree(source, commit)
+    if actual == "unknown":
+        return [f"source commit {commit} is not a commit of {source}"]
+    if actual != tree:
+        return [f"source tree {tree} is not the tree of commit {commit} ({actual})"]
+    return []
 
 
 def auditor_coverage(root: Path) -> tuple[str, str]:
@@ -266,7 +345,10 @@ def run(args: object) -> int:
     """`smsdocs pack [ROOT] [--out FILE]` and `smsdocs pack --verify FILE` (exit 0 ok,
     1 mismatch or failed build, 2 usage)."""
     if getattr(args, "verify", None):
-        result = verify(Path(args.verify))
+        key = getattr(args, "key", None)
+        source = getattr(args, "source", None)
+        result = verify(Path(args.verify), Path(key) if key else None,
+                        Path(source) if source else None)
         for problem in result.problems:
             print(f"smsdocs: {problem}", file=sys.stderr)
         if result.ok:
@@ -283,6 +365,8 @@ def run(args: object) -> int:
     try:
         coverage_json, coverage_md = auditor_coverage(root)
         manifest = make(root, out, coverage_json, coverage_md, args.mkdocs_config)
+        if getattr(args, "sign", None):
+            sign(out, Path(args.sign))
     except PackError as exc:
         print(f"smsdocs: {exc}", file=sys.stderr)
         return 1
