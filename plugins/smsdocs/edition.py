@@ -90,6 +90,7 @@ class Edition:
         """The result the handbook is built from; marks excluded files as excluded. The
         auditor edition keeps only the pages smsdocs classified as public (allowlist)."""
         self.full = result
+        self.attachments, self.linked_urls = [], set()  # afresh for each build (serve)
         if self.auditor:
             self._local_shim(config)  # again: plugins after this one may have added a CDN copy
             excluded = audience.exclusion(result, self.internal_fields)

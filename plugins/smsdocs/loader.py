@@ -32,15 +32,16 @@ def discover(root: Path, folders: list[str], ctx: Context | None = None) -> list
     found: list[Path] = []
     root_real = safepath.real_root(root)
 
-    def unsafe(path: Path) -> bool:
-        problem = safepath.problem(path, root_real)
+    def unsafe(path: Path, walked: bool = True) -> bool:
+        problem = safepath.walked_problem(path, root_real) if walked \
+            else safepath.problem(path, root_real)
         if problem is not None and ctx is not None:
             ctx.report(problem[0], path.relative_to(root).as_posix(), 1, detail=problem[1])
         return problem is not None
 
     for folder in folders:
         base = root / folder
-        if not base.is_dir() or unsafe(base):
+        if not base.is_dir() or unsafe(base, walked=False):
             continue
         for directory, subdirs, files in os.walk(base):
             here = Path(directory)

@@ -38,3 +38,17 @@ def problem(path: str | os.PathLike[str], root_real: str) -> tuple[str, str] | N
             else "a device file" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
             else "not a regular file")
     return "path.special", f"{kind}"
+
+
+def walked_problem(path: str | os.PathLike[str], root_real: str) -> tuple[str, str] | None:
+    """problem() for a file found by os.walk without following symlinks (its folders are
+    inside the root): one lstat, and the full check only for a symlink."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        return problem(path, root_real)
+    if stat.S_ISREG(mode):
+        return None
+    return problem(path, root_real)
