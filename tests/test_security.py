@@ -69,7 +69,9 @@ def _payloads(root: Path, outside: Path) -> None:
     text = nc.read_text()
     text = text.replace("\n  - id: CA-001\n", "\n  - id: CA-001\n    extra:\n"
                         f"      - internal_notes: {c['nested-field']}\n", 1)
-    assert c["nested-field"] in text
+    text = text.replace("\nactions:\n", "\nreview_metadata:\n  source: tool\n"
+                        f"  internal_notes: {c['nested-field']} top\nactions:\n", 1)
+    assert text.count(c["nested-field"]) == 2
     nc.write_text(text)
     secret = outside / "secret.txt"
     secret.write_text(f"{c['outside-symlink']}\n")
@@ -191,6 +193,7 @@ def test_audience_in_capitals_is_internal(auditor_build) -> None:
     site, proc = auditor_build
     assert_absent(site, CANARY["audience-case"])
     assert not (site / "case.html").exists()
+    assert not built_finding(proc, "audience.unclassified", "docs/case.md")  # understood
 
 
 def test_unknown_audience_is_internal_and_reported(auditor_build) -> None:
