@@ -1251,7 +1251,7 @@ def test_self_referencing_alias_with_bad_date_does_not_hang(sms_repo: Findings) 
     text = "---\nid: NC-001\nloop: &a [1, *a]\ndate: 2025-13-01\n---\n# x\n"
     with time_limit(1.0):
         findings = sms_repo({NC_PATH: text})
-    assert rules_at(findings) == {("frontmatter.invalid", 4)}
+    assert rules_at(findings) == {("frontmatter.invalid", 3)}  # the cycle, before the date
 
 
 def test_self_referencing_id_does_not_escape_the_run(sms_repo: Findings) -> None:
@@ -1355,6 +1355,13 @@ def test_config_section_rule_without_applies_to_runs(sms_repo: Findings) -> None
 # in another file is named 'file.py::test_name' (document control needs real git history,
 # which tests/test_git_review.py builds; each of those asserts the rule id and the line).
 OTHER_FAILING_TESTS: dict[str, list[str]] = {
+    "audience.unclassified": ["test_security.py::test_markdown_suffix_is_left_out_and_reported"],
+    "path.outside": ["test_security.py::test_symlink_out_of_the_repository_is_never_followed"],
+    "path.special": ["test_security.py::test_fifo_is_skipped_with_a_finding"],
+    "file.unreadable": ["test_security.py::test_unreadable_file_is_reported_as_unreadable"],
+    "file.too-large": ["test_security.py::test_50_mb_body_is_reported_within_1_gib"],
+    "history.unreadable": [
+        "test_security.py::test_unreadable_commit_is_reported_once_and_the_run_goes_on"],
     "frontmatter.encoding": ["test_latin1_bytes_report_encoding_at_their_line",
                              "test_windows_1252_quote_in_front_matter"],
     "check.crashed": ["test_a_crashing_check_is_reported_and_other_files_still_checked"],

@@ -55,7 +55,7 @@ def changed_files(repo: GitRepo, ref: str, paths: list[str], config_file: str = 
                                        ["smsdocs.yml", "smsdocs.yaml"])]
     raw = repo.run("diff", "--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff",
                    base, "--", *watched)
-    for change in raw_changes(raw.decode("utf-8", "replace").split("\0")):
+    for change in raw_changes(raw.decode("utf-8", "surrogateescape").split("\0")):
         status, old_blob = change.status[0], change.old_blob
         now = repo.from_top(change.path)
         before = repo.from_top(change.old_path or change.path)
@@ -70,7 +70,7 @@ def changed_files(repo: GitRepo, ref: str, paths: list[str], config_file: str = 
             result.base_path[now] = before
             result.base_blob[before] = old_blob
     untracked = repo.run("ls-files", "-z", "--others", "--exclude-standard", "--", *specs)
-    for name in untracked.decode("utf-8", "replace").split("\0"):
+    for name in untracked.decode("utf-8", "surrogateescape").split("\0"):
         now = repo.from_top(name) if name else None
         if now and now.endswith(".md"):
             result.status[now] = "A"

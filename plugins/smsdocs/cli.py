@@ -118,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="zip to write (default: ROOT/evidence-pack.zip)")
     evidence.add_argument("--verify", type=Path, metavar="FILE",
                           help="check a pack against its manifest (exit 1 when it differs)")
+    evidence.add_argument("--sign", metavar="KEY",
+                          help="sign the manifest with this SSH private key (ssh-keygen -Y sign)")
+    evidence.add_argument("--key", metavar="PUBKEY",
+                          help="with --verify: require a valid signature by this SSH public key")
+    evidence.add_argument("--source", metavar="REPO",
+                          help="with --verify: require the manifest's commit and tree in REPO")
     evidence.add_argument("--mkdocs-config", default="mkdocs.auditor.yml", metavar="FILE",
                           help="MkDocs config of the auditor site, relative to ROOT "
                                "(default: mkdocs.auditor.yml)")
@@ -135,10 +141,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="engine config, relative to ROOT (default: mkdocs.yml, or "
                              "mkdocs.auditor.yml for --edition auditor)")
     render.add_argument("--as-of", type=_date, help="date for overdue and review states")
+    site = commands.add_parser(
+        "verify-site", help="check a built site against the repository: exit 1 on any leak")
+    site.add_argument("dir", type=Path, help="the built site (e.g. site-auditor)")
+    site.add_argument("--edition", choices=("auditor",), default="auditor")
+    site.add_argument("--root", default=".", help="repository root (default: .)")
+    site.add_argument("--mkdocs-config", default="mkdocs.auditor.yml", metavar="FILE",
+                      help="MkDocs config the site was built from, relative to ROOT (for "
+                           "internal_fields and docs_dir; default: mkdocs.auditor.yml)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 prints escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -163,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .plain_markdown import run as run_render
 
             return run_render(args)
+        if args.command == "verify-site":
+            return _verify_site(args)
         if args.command == "pack":
             from .evidence_pack import run as run_pack
 
@@ -224,6 +243,25 @@ def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     return root, config, validate(root, config, pack, args.as_of, extra_checks=extra), history
 
 
+def _verify_site(args: argparse.Namespace) -> int:
+    """`smsdocs verify-site DIR --edition auditor`: every leak, exit 1; none, exit 0."""
+    from .verify_site import verify
+
+    root = Path(args.root).resolve()
+    if not root.is_dir() or not args.dir.is_dir():
+        raise PackError(f"not a folder: {args.root if not root.is_dir() else args.dir}")
+    leaks = verify(args.dir, root, config_mod.load(root), args.mkdocs_config)
+    for leak in leaks:
+        print(f"{output.plain(str(args.dir))}/{output.plain(leak)}"
+              if not leak.startswith("the site") else output.plain(leak))
+    if leaks:
+        print(f"smsdocs: {len(leaks)} leak(s): the site shows what the {args.edition} edition "
+              "must not", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"{args.dir}: ok, nothing internal found in the {args.edition} edition")
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace) -> int:
     from . import baseline as baseline_mod
     from . import changes
@@ -259,7 +297,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "text":
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         if summary is not None:
-            print("\n".join(summary.lines()) + "\n")
+            print("\n".join(output.one_line(line) for line in summary.lines()) + "\n")
         print(output.render_text(findings, totals, colour))
         if note:
             print(note)
@@ -278,7 +316,7 @@ def _check(args: argparse.Namespace) -> int:
             rendered = json.dumps(data, indent=2, ensure_ascii=False)
         print(rendered)
         if args.format == "github" and summary is not None:
-            print("\n".join(summary.lines()))
+            print(output.github_log_lines(summary.lines()))
         if note:
             print(f"smsdocs: {note}", file=sys.stderr)
     if args.summary:

@@ -63,13 +63,14 @@ def load(root: Path, config_file: Path | None = None) -> Config:
     paths = data.get("paths", config.paths)
     if not (isinstance(paths, list) and all(isinstance(p, str) for p in paths)):
         raise PackError("'paths' must be a list of folders", shown, parsed.lines.get(("paths",), 0))
+    root_real = root.resolve()
     for index, entry in enumerate(paths):
-        inside = (root / entry).resolve()
-        if Path(entry).is_absolute() or not inside.is_relative_to(root.resolve()):
-            raise PackError(f"'paths' entry '{entry}' is outside the repository: list folders "
-                            "inside it, relative to its root",
-                            shown, parsed.lines.get(("paths", index))
-                            or parsed.lines.get(("paths",), 0))
+        inside = not Path(entry).is_absolute() and (root / entry).resolve().is_relative_to(
+            root_real) and ".." not in Path(entry).parts
+        if not inside:
+            raise PackError(f"'paths' entry {entry!r} is not a folder inside the repository",
+                            shown, parsed.lines.get(("paths", index),
+                                                    parsed.lines.get(("paths",), 0)))
     config.paths = paths
     if data.get("as_of") is not None:
         value = data["as_of"]

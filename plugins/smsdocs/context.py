@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
 import string
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,18 @@ class _Keep(dict[str, Any]):
 
 
 _FORMATTER = string.Formatter()
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring = 2, 6, 6, 80
+
+
+def shown(value: Any) -> Any:
+    """A value as a message may show it: lists and mappings (which YAML aliases can make
+    huge or self-referential) and long text are shortened, never expanded."""
+    if isinstance(value, list | dict | tuple | set):
+        return _SHORT.repr(value)
+    if isinstance(value, str) and len(value) > 500:
+        return value[:500] + "…"
+    return value
 
 
 def fill(template: str, values: dict[str, Any]) -> str:
@@ -45,6 +58,7 @@ class Context:
         rule = self.pack.rules.get(rule_id)
         if rule is None:
             return  # a rule not in this profile (e.g. a 2018 input under the 2011 profile)
+        values = {key: shown(value) for key, value in values.items()}
         values.setdefault("clause", rule.clause)
         for key in ("missing", "unmet", "item_unmet"):
             if values.get("problem") == key:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,8 @@ from pathlib import Path
 from . import writer
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.sig"  # ssh-keygen -Y sign over manifest.json (optional)
+NAMESPACE = "smsdocs-pack"
 SITE_DIR = "site/"
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
 
@@ -57,6 +60,16 @@ def _source_paths(root: Path) -> list[str]:
         return ["docs", "records"]
 
 
+def source_tree(root: Path, commit: str) -> str:
+    """The git tree hash of the source commit (the whole repository at that commit), or
+    ``unknown`` for uncommitted changes and outside git."""
+    if not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        return "unknown"
+    proc = subprocess.run(["git", "rev-parse", "--verify", "-q", f"{commit}^{{tree}}"],
+                          cwd=root, capture_output=True, text=True, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else "unknown"
+
+
 def epoch(root: Path) -> int:
     """SOURCE_DATE_EPOCH if set, else the source commit's time, else 1980-01-01."""
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
@@ -79,6 +92,19 @@ def build_site(root: Path, out: Path, config_file: str, when: int,
         raise PackError(f"{name} build -f {config_file} failed:\n{result.stderr[-4000:]}")
 
 
+def refuse_leaks(root: Path, site: Path, config_file: str) -> None:
+    """Run verify-site on the built site; a site that shows anything internal is not packed."""
+    from . import config as config_mod
+    from .verify_site import verify as verify_site
+
+    leaks = verify_site(site, root, config_mod.load(root), config_file)
+    if leaks:
+        shown = "\n".join(f"  {leak}" for leak in leaks[:40])
+        more = f"\n  … and {len(leaks) - 40} more" if len(leaks) > 40 else ""
+        raise PackError(f"verify-site found {len(leaks)} leak(s) in the auditor site; "
+                        f"not packed:\n{shown}{more}")
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -94,6 +120,7 @@ def make(root: Path, out: Path, coverage_json: str, coverage_md: str,
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         build_site(root, site, config_file, when, engine_name)
+        refuse_leaks(root, site, config_file)
         entries: dict[str, bytes] = {}
         for path in sorted(site.rglob("*")):
             if path.is_file():
@@ -102,7 +129,8 @@ def make(root: Path, out: Path, coverage_json: str, coverage_md: str,
         entries["sms.json"] = entries[f"{SITE_DIR}sms.json"]
     entries["coverage.json"] = coverage_json.encode()
     entries["coverage.md"] = coverage_md.encode()
-    manifest = {"source_commit": commit, "source_date_epoch": when,
+    manifest = {"source_commit": commit, "source_tree": source_tree(root, commit),
+                "source_date_epoch": when,
                 "generator": "smsdocs", "files": {name: _sha256(data) for name, data
                                                   in sorted(entries.items())}}
     entries[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
@@ -128,26 +156,169 @@ def _write_zip(out: Path, entries: dict[str, bytes], when: int) -> None:
     writer.replace(out, buffer.getvalue())
 
 
-def verify(pack: Path) -> Verification:
-    """Check every file of a pack against the SHA-256 digests of its manifest."""
+MAX_ENTRY_BYTES = 256 * 1024 * 1024  # no file of an auditor site comes near this
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+_CHUNK = 1 << 20
+
+
+def unsafe_name(name: str) -> str | None:
+    """Why an entry name is unsafe to extract, or None."""
+    if not name or "\x00" in name:
+        return "an empty name or a NUL byte"
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return "an absolute path or a drive letter"
+    parts = name.replace("\\", "/").split("/")
+    if ".." in parts:
+        return "a '..' component"
+    return None
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    return info.create_system == 3 and (info.external_attr >> 16) & 0o170000 == 0o120000
+
+
+def _digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    """SHA-256 of an entry, read in chunks (constant memory whatever it expands to)."""
+    sha = hashlib.sha256()
+    read = 0
+    with archive.open(info) as handle:
+        while chunk := handle.read(_CHUNK):
+            read += len(chunk)
+            if read > MAX_ENTRY_BYTES:
+                raise PackError(f"{info.filename}: larger than {MAX_ENTRY_BYTES:,} bytes")
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def _manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, object]:
+    """The manifest as a mapping with a 'files' mapping of name -> hex digest."""
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise PackError(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES:,} bytes")
+    with archive.open(info) as handle:
+        raw = handle.read(MAX_MANIFEST_BYTES + 1)
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise PackError(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES:,} bytes")
+    try:
+        manifest = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise PackError(f"{MANIFEST} is not valid JSON ({str(exc)[:200]})") from None
+    if not isinstance(manifest, dict):
+        raise PackError(f"{MANIFEST} is a JSON {type(manifest).__name__}, not an object")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        raise PackError(f"{MANIFEST}: 'files' must map each file name to its SHA-256")
+    return manifest
+
+
+def verify(pack: Path, key_file: Path | None = None,
+           source: Path | None = None) -> Verification:
+    """Check a pack: safe, unique entry names, every entry listed in the manifest and every
+    listed file present with its SHA-256 (read in chunks, each entry at most
+    MAX_ENTRY_BYTES). With a public key, the manifest must carry a valid signature by it;
+    with a source repository, the manifest's commit must be there with the same tree."""
     problems: list[str] = []
+    listed: dict[str, str] = {}
+    manifest: dict[str, object] = {}
     try:
         with zipfile.ZipFile(pack) as archive:
-            names = set(archive.namelist())
-            if MANIFEST not in names:
-                return Verification(False, [f"{MANIFEST} is missing"], 0, "unknown")
-            manifest = json.loads(archive.read(MANIFEST))
-            listed: dict[str, str] = manifest.get("files", {})
+            infos = archive.infolist()
+            seen: dict[str, zipfile.ZipInfo] = {}
+            for info in infos:
+                name = info.filename
+                why = unsafe_name(name)
+                if why:
+                    problems.append(f"{name!r}: unsafe entry name ({why})")
+                if _is_symlink(info):
+                    problems.append(f"{name}: a symlink entry")
+                if name in seen:
+                    problems.append(f"{name}: appears more than once in the zip")
+                seen[name] = info
+            if MANIFEST not in seen:
+                return Verification(False, [*problems, f"{MANIFEST} is missing"], 0, "unknown")
+            manifest = _manifest(archive, seen[MANIFEST])
+            listed = manifest["files"]  # type: ignore[assignment]
             for name, digest in sorted(listed.items()):
-                if name not in names:
+                info = seen.get(name)
+                if info is None:
                     problems.append(f"{name}: listed in the manifest but missing")
-                elif _sha256(archive.read(name)) != digest:
+                elif unsafe_name(name) or _is_symlink(info):
+                    continue  # already reported
+                elif info.file_size > MAX_ENTRY_BYTES:
+                    problems.append(f"{name}: larger than {MAX_ENTRY_BYTES:,} bytes")
+                elif _digest(archive, info) != digest:
                     problems.append(f"{name}: content does not match its SHA-256")
-            for name in sorted(names - set(listed) - {MANIFEST}):
+            for name in sorted(set(seen) - set(listed) - {MANIFEST, SIGNATURE}):
                 problems.append(f"{name}: not listed in the manifest")
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return Verification(False, [f"cannot read the pack: {exc}"], 0, "unknown")
+            for key in ("source_commit", "source_tree"):
+                if not isinstance(manifest.get(key), str):
+                    problems.append(f"{MANIFEST}: '{key}' is missing (not bound to a source)")
+            if key_file is not None:
+                problems += _check_signature(archive, seen, key_file)
+            if source is not None:
+                problems += _check_source(manifest, source)
+    except PackError as exc:
+        return Verification(False, [*problems, str(exc)], len(listed), "unknown")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError) as exc:
+        return Verification(False, [*problems, f"cannot read the pack: {exc}"], 0, "unknown")
     return Verification(not problems, problems, len(listed), str(manifest.get("source_commit")))
+
+
+def sign(pack: Path, key_file: Path) -> None:
+    """Add a detached SSH signature of the manifest to the pack (ssh-keygen -Y sign)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(pack) as archive:
+            data = archive.read(MANIFEST)
+        target = Path(tmp) / MANIFEST
+        target.write_bytes(data)
+        proc = subprocess.run(["ssh-keygen", "-q", "-Y", "sign", "-f", str(key_file), "-n",
+                               NAMESPACE, str(target)], capture_output=True, text=True,
+                              check=False, stdin=subprocess.DEVNULL)
+        if proc.returncode != 0:
+            raise PackError(f"ssh-keygen -Y sign failed: {proc.stderr.strip()[-500:]}")
+        signature = Path(str(target) + ".sig").read_bytes()
+    with zipfile.ZipFile(pack, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo(SIGNATURE, date_time=archive.getinfo(MANIFEST).date_time)
+        info.external_attr = 0o644 << 16
+        info.create_system = 3
+        archive.writestr(info, signature)
+
+
+def _check_signature(archive: zipfile.ZipFile, seen: dict[str, zipfile.ZipInfo],
+                     key_file: Path) -> list[str]:
+    """Problems with the manifest's signature under the given SSH public key."""
+    if SIGNATURE not in seen:
+        return [f"{SIGNATURE} is missing: the pack is not signed"]
+    try:
+        key = key_file.read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"cannot read the public key {key_file}: {exc}"]
+    if len(key) < 2:
+        return [f"{key_file} is not an SSH public key"]
+    with tempfile.TemporaryDirectory() as tmp:
+        allowed = Path(tmp) / "allowed_signers"
+        allowed.write_text(f"{NAMESPACE} {key[0]} {key[1]}\n", encoding="utf-8")
+        signature = Path(tmp) / SIGNATURE
+        signature.write_bytes(archive.read(seen[SIGNATURE])[:65536])
+        proc = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I",
+                               NAMESPACE, "-n", NAMESPACE, "-s", str(signature)],
+                              input=archive.read(seen[MANIFEST]), capture_output=True,
+                              check=False)
+    if proc.returncode != 0:
+        return [f"{SIGNATURE}: not a valid signature of {MANIFEST} by {key_file}"]
+    return []
+
+
+def _check_source(manifest: dict[str, object], source: Path) -> list[str]:
+    """Problems binding the manifest to a repository: its commit, with the same tree."""
+    commit, tree = str(manifest.get("source_commit")), str(manifest.get("source_tree"))
+    actual = source_tree(source, commit)
+    if actual == "unknown":
+        return [f"source commit {commit} is not a commit of {source}"]
+    if actual != tree:
+        return [f"source tree {tree} is not the tree of commit {commit} ({actual})"]
+    return []
 
 
 def auditor_coverage(root: Path) -> tuple[str, str]:
@@ -178,7 +349,10 @@ def run(args: object) -> int:
     """`smsdocs pack [ROOT] [--out FILE]` and `smsdocs pack --verify FILE` (exit 0 ok,
     1 mismatch or failed build, 2 usage)."""
     if getattr(args, "verify", None):
-        result = verify(Path(args.verify))
+        key = getattr(args, "key", None)
+        source = getattr(args, "source", None)
+        result = verify(Path(args.verify), Path(key) if key else None,
+                        Path(source) if source else None)
         for problem in result.problems:
             print(f"smsdocs: {problem}", file=sys.stderr)
         if result.ok:
@@ -197,6 +371,8 @@ def run(args: object) -> int:
         coverage_json, coverage_md = auditor_coverage(root)
         manifest = make(root, out, coverage_json, coverage_md, args.mkdocs_config,
                         getattr(args, "engine", None))
+        if getattr(args, "sign", None):
+            sign(out, Path(args.sign))
     except PackError as exc:
         print(f"smsdocs: {exc}", file=sys.stderr)
         return 1

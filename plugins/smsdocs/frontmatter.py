@@ -38,6 +38,7 @@ class FrontMatter:
     body_line: int = 1  # file line on which the body starts
     error: str | None = None
     error_line: int = 1
+    multimarkdown: bool = False  # no '---' block, but MkDocs reads MultiMarkdown metadata
 
     def line(self, *path: str | int) -> int:
         """Best line for a key path: the deepest known ancestor, else the block start."""
@@ -52,7 +53,7 @@ def split(text: str) -> FrontMatter:
     """Split a Markdown file into front matter and body the way MkDocs does."""
     match = YAML_RE.match(text)
     if not match:
-        result = FrontMatter(body=text, body_line=1)
+        result = FrontMatter(body=text, body_line=1, multimarkdown=bool(_MMD_META.match(text)))
         if _META_RECORD.match(text):
             result.error = ("'id' and 'type' are written as MultiMarkdown metadata, which MkDocs "
                             "reads but smsdocs does not check; put them between '---' lines")
@@ -64,6 +65,9 @@ def split(text: str) -> FrontMatter:
     _load(block, result, offset=2)  # the block starts on the line after the opening '---'
     return result
 
+
+# The first line of MultiMarkdown metadata (mkdocs.utils.meta.META_RE): MkDocs reads it.
+_MMD_META = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:")
 
 # MultiMarkdown metadata (MkDocs' fallback) naming both id and type before the first blank line.
 _META_RECORD = re.compile(
@@ -105,6 +109,11 @@ def _load(block: str, result: FrontMatter, offset: int) -> None:
             result.error = "the front matter block is empty, so MkDocs would show it as page text"
             result.error_line = offset
             return
+        problem = _expansion_problem(node)
+        if problem:
+            result.error, where = problem
+            result.error_line = lines.line(where.start_mark)
+            return
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -134,6 +143,55 @@ def _load(block: str, result: FrontMatter, offset: int) -> None:
         return
     result.data = data
     _index_lines(node, (), lines, result, depth=0)
+
+
+# How many nodes the front matter may hold once every alias is expanded: far more than
+# any real front matter, far less than an alias bomb (9 levels of 9 aliases: 387 million).
+EXPANSION_BUDGET = 100_000
+
+
+def _expansion_problem(root: yaml.Node) -> tuple[str, yaml.Node] | None:
+    """Why the node graph must not be constructed (an alias bomb, an alias cycle) and at
+    which node, or None.
+
+    Counts the expanded size of every node once (memoised, iterative), so the cost is
+    linear in the nodes written, whatever the aliases multiply them to.
+    """
+    size: dict[int, int] = {}
+    state: dict[int, int] = {}  # 1: being counted, 2: counted
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            total = 1 + sum(size[id(c)] for c in children)
+            size[key] = total
+            state[key] = 2
+            if total > EXPANSION_BUDGET:
+                return (f"alias expansion too large (more than {EXPANSION_BUDGET:,} values "
+                        "once aliases are expanded)", node)
+            continue
+        if state.get(key) == 2:
+            continue
+        if state.get(key) == 1:
+            return "an alias refers to itself", node
+        state[key] = 1
+        stack.append((node, True))
+        for child in children:
+            if state.get(id(child)) == 1:
+                return "an alias refers to itself", child
+            if state.get(id(child)) != 2:
+                stack.append((child, False))
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 import subprocess
 import threading
 from collections.abc import Iterable, Sequence
@@ -205,6 +206,12 @@ def raw_changes(tokens: Sequence[str]) -> Iterable[RawChange]:
                         old_path=old)
 
 
+def _text(field: str) -> str:
+    """A free-text field of git output decoded as paths are (surrogateescape) as readable
+    text: bytes that are not UTF-8 become U+FFFD."""
+    return field.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def decode(data: bytes) -> str:
     """File bytes as the loader reads them: UTF-8 (BOM dropped), newlines normalised."""
     text = data.decode("utf-8-sig", "replace")
@@ -347,7 +354,9 @@ class ActionEvent:
         return self.kind == "target-date" and self.days > 0
 
 
-_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s"
+# One commit: a random boundary no commit text can forge, then six NUL-terminated fields
+# (git never prints a NUL inside a name, an email or a subject); the raw changes follow.
+_FIELDS = "%H%x00%an%x00%ae%x00%aI%x00%cI%x00%s%x00"
 _ACTION_ID_LINE = re.compile(r"^[ \t]*-?[ \t]*id:[ \t]*[\"']?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)",
                              re.MULTILINE)
 
@@ -370,6 +379,7 @@ class RepositoryHistory:
         self._controls: dict[str, dict[str, Any]] = {}
         self._action_index: dict[str, str] | None = None
         self._dirty: set[str] | None = None
+        self.problems: list[str] = []  # what could not be read (reported once by the check)
         self._load()
 
     @classmethod
@@ -397,30 +407,39 @@ class RepositoryHistory:
     def _load(self) -> None:
         if not self.repo.has_head():
             return
+        boundary = f"\x1e{secrets.token_hex(16)}\x1e"
         raw = self.repo.run("log", "--raw", "--no-abbrev", "-z", "-M", "--topo-order",
-                            "--no-color", "--no-ext-diff", f"--format={_FORMAT}", "--",
+                            "--no-color", "--no-ext-diff",
+                            f"--format=%x1e{boundary[1:-1]}%x1e{_FIELDS}", "--",
                             *self.repo.pathspecs(self.paths))
-        text = raw.decode("utf-8", "replace")
-        for chunk in text.split("\x1e"):
-            if not chunk:
+        text = raw.decode("utf-8", "surrogateescape")  # paths as os.walk spells them
+        for chunk in text.split(boundary):
+            if not chunk.strip("\0\n"):
                 continue
-            header, _, rest = chunk.partition("\0")
-            fields = header.split("\x1f")
-            if len(fields) < 6:
+            try:
+                self._commit(chunk)
+            except (ValueError, IndexError) as exc:
+                self.problems.append(f"a commit could not be read ({exc}); it was skipped")
+
+    def _commit(self, chunk: str) -> None:
+        """One commit's fields and raw changes (raises ValueError when malformed)."""
+        fields = chunk.split("\0", 6)
+        if len(fields) < 7:
+            raise ValueError(f"{len(fields) - 1} of 6 fields")
+        sha, author, email, authored, committed, subject, rest = fields
+        commit = Commit(sha=sha, author=_text(author), email=_text(email),
+                        date=dt.datetime.fromisoformat(authored),
+                        committed=dt.datetime.fromisoformat(committed),
+                        subject=_text(subject), index=len(self.commits))
+        self.commits.append(commit)
+        for change in raw_changes(rest.split("\0")):
+            path = self.repo.from_top(change.path)
+            if path is None:
                 continue
-            commit = Commit(sha=fields[0], author=fields[1], email=fields[2],
-                            date=dt.datetime.fromisoformat(fields[3]),
-                            committed=dt.datetime.fromisoformat(fields[4]),
-                            subject=fields[5], index=len(self.commits))
-            self.commits.append(commit)
-            for change in raw_changes(rest.split("\0")):
-                path = self.repo.from_top(change.path)
-                if path is None:
-                    continue
-                old_rel = self.repo.from_top(change.old_path) if change.old_path else ""
-                self._changes.setdefault(path, []).append(FileChange(
-                    commit=commit, path=path, status=change.status[0], blob=change.new_blob,
-                    old_path=old_rel or ""))
+            old_rel = self.repo.from_top(change.old_path) if change.old_path else ""
+            self._changes.setdefault(path, []).append(FileChange(
+                commit=commit, path=path, status=change.status[0], blob=change.new_blob,
+                old_path=old_rel or ""))
 
     # -------------------------------------------------------------- files
     def files(self) -> list[str]:
@@ -502,7 +521,7 @@ class RepositoryHistory:
             out = self.repo.run("status", "--porcelain", "-z", "--untracked-files=all",
                                 "--", *self.repo.pathspecs(self.paths), check=False)
             found: set[str] = set()
-            tokens = out.decode("utf-8", "replace").split("\0")
+            tokens = out.decode("utf-8", "surrogateescape").split("\0")
             position = 0
             while position < len(tokens):
                 entry = tokens[position]

@@ -7,10 +7,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import frontmatter
+from . import frontmatter, safepath
 from . import markdown as md
 from .context import Context
 from .model import RECORD_CLASSES, Action, Record, Repository
+
+# The largest file smsdocs reads: a hundred times the longest real SMS document, and small
+# enough that parsing it stays within a few hundred MB (parsing costs ~35 bytes per byte).
+MAX_FILE_BYTES = 2_000_000
 
 
 @dataclass(slots=True)
@@ -30,25 +34,43 @@ _DECLARED_ID = re.compile(r"^\s*(?:-\s+)?id:\s*[\"']?([A-Z][A-Z0-9]*(?:-[A-Z0-9]
                           re.MULTILINE)
 
 
-def discover(root: Path, folders: list[str]) -> list[Path]:
-    """Every Markdown file under the given folders of the root, in a stable order."""
+def discover(root: Path, folders: list[str], ctx: Context | None = None) -> list[Path]:
+    """Every Markdown file under the given folders of the root, in a stable order. Symlinks
+    out of the repository and files that are not regular files are reported and skipped."""
     found: list[Path] = []
+    root_real = safepath.real_root(root)
+
+    def unsafe(path: Path, walked: bool = True) -> bool:
+        problem = safepath.walked_problem(path, root_real) if walked \
+            else safepath.problem(path, root_real)
+        if problem is not None and ctx is not None:
+            ctx.report(problem[0], path.relative_to(root).as_posix(), 1, detail=problem[1])
+        return problem is not None
+
     for folder in folders:
         base = root / folder
-        if not base.is_dir():
+        if not base.is_dir() or unsafe(base, walked=False):
             continue
         for directory, subdirs, files in os.walk(base):
+            here = Path(directory)
+            for name in [d for d in subdirs if (here / d).is_symlink()]:
+                unsafe(here / name)  # never walked into; reported when it leaves the root
             subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-            found.extend(Path(directory) / f for f in sorted(files) if f.endswith(".md"))
+            found.extend(here / f for f in sorted(files)
+                         if f.endswith(".md") and not unsafe(here / f))
     return found
 
 
 def read_text(path: Path, shown: str, ctx: Context) -> str | None:
     """The file as MkDocs reads it (UTF-8, BOM dropped, newlines normalised), or None."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        ctx.report("frontmatter.encoding", shown, 1, detail=f"cannot read: {exc.strerror}")
+        ctx.report("file.unreadable", shown, 1, detail=exc.strerror or type(exc).__name__)
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        ctx.report("file.too-large", shown, 1, detail=f"more than {MAX_FILE_BYTES:,} bytes")
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -89,7 +111,7 @@ def load_repository(root: Path, folders: list[str], ctx: Context) -> tuple[Repos
     """Read every file once and index the records and actions by id (first one wins)."""
     repo = Repository(root=str(root))
     pages: list[Page] = []
-    for path in discover(root, folders):
+    for path in discover(root, folders, ctx):
         shown = path.relative_to(root).as_posix()
         repo.files.append(shown)
         text = read_text(path, shown, ctx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,14 +28,21 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
+TEXT_ITEMS = 200  # items of a list shown as text; the rest is "…"
+
+
 def as_text(value: Any, _depth: int = 0) -> str:
-    """A display string for a front-matter value (empty for None)."""
+    """A display string for a front-matter value (empty for None). Nested values are
+    shown shallowly and shortly: never expanded without limit."""
     if value is None:
         return ""
     if isinstance(value, list):
         if _depth > 3:  # a YAML alias can make a list contain itself
             return "…"
-        return ", ".join(as_text(v, _depth + 1) for v in value)
+        shown = [as_text(v, _depth + 1) for v in value[:TEXT_ITEMS]]
+        return ", ".join(shown + (["…"] if len(value) > TEXT_ITEMS else []))
+    if isinstance(value, dict):
+        return "{…}" if _depth else reprlib.repr(value)
     return str(value)
 
 

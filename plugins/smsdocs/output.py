@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from itertools import groupby
@@ -15,6 +16,20 @@ FORMATS = ("text", "json", "github", "sarif", "junit")
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def plain(text: str) -> str:
+    """Text safe for a terminal: control characters (ESC, BEL, CR, C1...) removed, except
+    tab and newline."""
+    return _CONTROL.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """Text for one terminal line: line breaks as spaces, control characters removed."""
+    return plain(text.replace("\r", " ").replace("\n", " ").replace("\t", " "))
 
 
 def summary(findings: list[Finding], files: int, records: int, actions: int,
@@ -44,17 +59,18 @@ def render_text(findings: list[Finding], totals: dict[str, int], colour: bool) -
     shared = shared_hints(findings)
     out: list[str] = []
     for file, group in groupby(findings, key=lambda f: f.file):
-        out.append(paint(_BOLD, file))
+        out.append(paint(_BOLD, one_line(file)))
         for f in group:
             severity = paint(_COLOURS[f.severity], f"{f.severity:<7}")
-            out.append(f"  {f.line:>4}  {severity} {f.message}  {paint(_DIM, f.rule)}")
+            out.append(f"  {f.line:>4}  {severity} {one_line(f.message)}  "
+                       f"{paint(_DIM, one_line(f.rule))}")
             if f.hint and (f.rule, f.hint) not in shared:
-                out.append(f"        {paint(_DIM, 'hint: ' + f.hint)}")
+                out.append(f"        {paint(_DIM, 'hint: ' + one_line(f.hint))}")
         out.append("")
     if shared:
         out.append(paint(_BOLD, "hints"))
         for (rule, hint), n in sorted(shared.items()):
-            out.append(f"  {rule} ({n} findings): {hint}")
+            out.append(f"  {rule} ({n} findings): {one_line(hint)}")
         out.append("")
     errors, warnings = totals["errors"], totals["warnings"]
     verdict = "FAIL" if errors else "ok"
@@ -72,7 +88,9 @@ def render_json(findings: list[Finding], totals: dict[str, int]) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message, escaped as GitHub documents (%, CR, LF); other
+    control characters removed."""
+    return plain(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -88,6 +106,17 @@ def render_github(findings: list[Finding], totals: dict[str, int]) -> str:
                      f"title={_escape_property(f.rule)}::{_escape_data(message)}")
     lines.append(f"smsdocs: {totals['errors']} error(s), {totals['warnings']} warning(s)")
     return "\n".join(lines)
+
+
+def github_log_lines(lines: list[str]) -> str:
+    """Plain log lines for a GitHub workflow run, folded in a group: no line can start a
+    workflow command (line breaks inside a line are escaped, control characters gone)."""
+    out = ["::group::SMS changes"]
+    for line in lines:
+        text = _escape_data(line)
+        out.append(" " + text if text.startswith("::") else text)
+    out.append("::endgroup::")
+    return "\n".join(out)
 
 
 RENDERERS: dict[str, Callable[..., str]] = {"json": render_json, "github": render_github,

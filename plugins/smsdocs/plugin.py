@@ -14,13 +14,15 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from . import __version__
 from . import config as core_config
+from .context import Context
 from .edition import Edition
-from .findings import Severity
+from .findings import Finding, Severity
 from .handbook import Handbook, nav
 from .handbook.evidence import EVIDENCE_PAGE
 from .handbook.graph import SMS_JSON
 from .handbook.history_view import open_history
 from .handbook.layout import ASSET_FILES, Layout, resolve_as_of
+from .handbook.meta import safe_meta
 from .handbook.site import page_html, site_pages
 from .rulepack import PackError
 from .validate import validate
@@ -48,6 +50,8 @@ class SmsdocsConfig(base.Config):
     audience = c.Choice(("internal", "auditor"), default="internal")
     internal_fields = c.ListOfItems(c.Type(str), default=[])
     internal_hosts = c.ListOfItems(c.Type(str), default=[])
+    # attachments (site paths, glob patterns) the auditor edition publishes unlinked
+    public_files = c.ListOfItems(c.Type(str), default=[])
     provenance = c.Optional(c.Type(bool))
     # Material shows a page-status icon for a page's `status:`; ours means document status
     page_status = c.Type(bool, default=False)
@@ -75,7 +79,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         config.extra_css.append("assets/smsdocs/smsdocs.css")
         config.extra_css.append("assets/smsdocs/smsdocs-print.css")
         config.extra_javascript.append("assets/smsdocs/smsdocs.js")
-        self.edition = Edition(self.config, self.layout)
+        self.edition = Edition(self.config, self.layout, self.report)
         self.edition.configure(config)
         self.tags = any(name in config.plugins for name in ("tags", "material/tags"))
         return config
@@ -96,17 +100,15 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
 
     def on_files(self, files, config):  # noqa: ANN001, ANN201
         result = validate(self.layout.root, self.core, self.pack, self.as_of)
-        counted = {Severity.ERROR} | ({Severity.WARNING} if self.config.fail_on == "warning"
-                                     else set())
         known = self._baselined(result.findings)
         for f in result.findings:
-            log.log(30 if f.severity in counted and id(f) not in known else 20,
-                    f"{f.file}:{f.line}: [{f.rule}] {f.severity}: {f.message}")
+            self.log(f, baselined=id(f) in known)
         for path, src in self.layout.record_files():
             if files.get_file_from_path(src) is None:
                 files.append(File(path, str(self.layout.root), config.site_dir,
                                   config.use_directory_urls,
                                   inclusion=InclusionLevel.NOT_IN_NAV))
+        self.edition.drop_unsafe(files, {(f.rule, f.file) for f in result.findings})
         if self.handbook is not None:
             self.handbook.close()  # the previous build's (mkdocs serve)
         self.view = self.edition.filter(result, files, config, self.core.justifications)
@@ -138,9 +140,31 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
                                     content=hb.sms_json(f"smsdocs {__version__}")))
         return files
 
+    def log(self, f: Finding, baselined: bool = False) -> None:
+        """Log a finding: errors (and warnings with fail_on: warning) as warnings, so that
+        a --strict build fails on them; a finding the baseline records only as info."""
+        counted = {Severity.ERROR} | ({Severity.WARNING} if self.config.fail_on == "warning"
+                                     else set())
+        log.log(30 if f.severity in counted and not baselined else 20,
+                f"{f.file}:{f.line}: [{f.rule}] {f.severity}: {f.message}")
+
+    def report(self, path: str, line: int, detail: str,
+               rule: str = "audience.unclassified") -> None:
+        """A finding the build itself makes (what an edition leaves out, unsafe files)."""
+        ctx = Context(pack=self.pack, as_of=self.as_of)
+        ctx.report(rule, path, line, detail=detail)
+        for f in ctx.findings:
+            self.log(f)
+
+    def on_env(self, env, config, files):  # noqa: ANN001, ANN201
+        self.edition.settle_attachments(config)
+        return env
+
     @event_priority(50)  # before Material's tags plugin reads page.meta
     def on_page_markdown(self, markdown, page, config, files):  # noqa: ANN001, ANN201
         src = page.file.src_uri
+        if not isinstance(page.meta.get("tags", []), list):
+            page.meta["tags"] = []
         title = self.handbook.title(src) if self.handbook else None
         if title is not None:
             page.meta["title"] = title
@@ -153,6 +177,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         tags = self.handbook.tags(src) if self.handbook and self.tags else []
         if tags:
             page.meta["tags"] = list(dict.fromkeys([*(page.meta.get("tags") or []), *tags]))
+        page.meta = safe_meta(page.meta)  # escaped, shallow: what Material renders raw
         return markdown
 
     def on_page_content(self, html, page, config, files):  # noqa: ANN001, ANN201

@@ -35,6 +35,9 @@ def checker(history: RepositoryHistory, today: dt.date | None = None
 def check(ctx: Context, repo: Repository, history: RepositoryHistory, today: dt.date) -> None:
     """Report doc.changed-after-approval and record.decision-edited for every record."""
     root = Path(repo.root)
+    if history.problems:  # reported once, however many commits could not be read
+        ctx.report("history.unreadable", ".", 1, detail=history.problems[0],
+                   count=len(history.problems))
     dirty = history.dirty()
     todo = []
     for record in repo.records:

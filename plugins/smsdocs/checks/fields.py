@@ -139,6 +139,8 @@ def _not_text(value: Any, raw: str | None) -> tuple[str, str] | None:
     """Why a value that should be text is not, as (detail, fix); None when it is text."""
     if isinstance(value, str):
         return None
+    if isinstance(value, list | dict):  # never stringified: aliases can make it huge
+        return "must be text, not a list or mapping", "Write a single line of text."
     shown = raw if raw is not None else str(value)
     quote = f"Put the value in quotes: '{shown}'."
     if isinstance(value, bool):
@@ -150,8 +152,6 @@ def _not_text(value: Any, raw: str | None) -> tuple[str, str] | None:
         if raw is not None and raw.strip() == str(value):
             return None  # a plain number such as version: 2 reads back unchanged
         return f"is read by YAML 1.1 as the number {value!r}, not as the text {shown!r}", quote
-    if isinstance(value, list | dict):
-        return "must be text, not a list or mapping", "Write a single line of text."
     return f"must be text, not {type(value).__name__}", quote
 
 

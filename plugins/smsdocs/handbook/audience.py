@@ -18,7 +18,8 @@ from markupsafe import escape
 
 from .. import coverage as coverage_mod
 from ..coverage import Coverage
-from ..model import Repository, as_text
+from ..frontmatter import FrontMatter
+from ..model import Repository
 from ..validate import Result
 from .links import autolink
 
@@ -26,15 +27,42 @@ AUDIENCES = ("internal", "auditor")
 INTERNAL = "internal"
 NOT_IN_EDITION = "not in the auditor edition"
 _SENTINEL = "smsdocs-excluded:"
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_SCRIPT = re.compile(r"(<script\b.*?</script\s*>)", re.DOTALL | re.IGNORECASE)
 _ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.DOTALL | re.IGNORECASE)
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
+PUBLIC = "all"  # the only audience value the auditor edition publishes (any case)
+
+
+def classify(front: FrontMatter) -> tuple[str, str]:
+    """(verdict, why) for a page's front matter: ``public``, ``internal`` or ``unclassified``.
+
+    Fail closed: only YAML front matter that smsdocs parsed the way MkDocs does, with no
+    audience (the documented default, ``all``) or ``all`` in any case, is public; an
+    audience it does not understand is treated as internal and reported.
+    """
+    if front.error:
+        return "unclassified", "its front matter cannot be read"
+    if front.multimarkdown:
+        return "unclassified", ("its metadata is written MultiMarkdown style (no '---' lines), "
+                                "which MkDocs reads and smsdocs does not")
+    value = front.data.get("audience")
+    if value is None:
+        return "public", ""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word == PUBLIC:
+            return "public", ""
+        if word == INTERNAL:
+            return "internal", ""
+    shown = repr(value) if isinstance(value, str) else f"a {type(value).__name__}"
+    return "unclassified", f"audience {shown[:60]} is not understood (all or internal)"
+
+
 def is_internal(data: object) -> bool:
-    """Whether a front-matter mapping marks its file ``audience: internal``."""
-    return isinstance(data, dict) and as_text(data.get("audience")).strip() == INTERNAL
+    """Whether a front-matter mapping marks its file ``audience: internal`` (any case)."""
+    return isinstance(data, dict) and isinstance(data.get("audience"), str) \
+        and data["audience"].strip().lower() == INTERNAL
 
 
 @dataclass
@@ -44,15 +72,31 @@ class Exclusion:
     paths: set[str] = field(default_factory=set)
     ids: set[str] = field(default_factory=set)  # records and the actions they raised
     fields: tuple[str, ...] = ()
+    # files left out because they could not be classified: (path, line, why)
+    unclassified: list[tuple[str, int, str]] = field(default_factory=list)
+
+    def folders(self, roots: Iterable[str] = ()) -> set[str]:
+        """Folders of the excluded documents, where attachments stay out (with their
+        subfolders); the given roots (the docs and records folders) are not among them."""
+        return {posixpath.dirname(p) for p in self.paths} - set(roots) - {""}
 
 
 def exclusion(result: Result, internal_fields: Iterable[str] = ()) -> Exclusion:
-    """Every file marked ``audience: internal`` (records and ordinary pages), with the ids
-    of those records and their actions."""
+    """Every file not positively classified as public (records and ordinary pages), with
+    the ids of those records and their actions."""
     out = Exclusion(fields=tuple(str(f) for f in internal_fields))
+    read = {page.path for page in result.pages}
     for page in result.pages:
-        if is_internal(page.front.data):
+        verdict, why = classify(page.front)
+        if verdict != "public":
             out.paths.add(page.path)
+        if verdict == "unclassified":
+            out.unclassified.append((page.path, page.front.error_line if page.front.error
+                                     else page.front.line("audience"), why))
+    for path in result.repo.files:
+        if path not in read:  # found but not read (not UTF-8, unreadable)
+            out.paths.add(path)
+            out.unclassified.append((path, 1, "smsdocs could not read it"))
     for record in result.repo.records:
         if record.path in out.paths:
             if record.id:
@@ -65,8 +109,22 @@ def exclusion(result: Result, internal_fields: Iterable[str] = ()) -> Exclusion:
     return out
 
 
-def _strip_fields(data: dict, names: tuple[str, ...]) -> dict:
-    return {k: v for k, v in data.items() if k not in names}
+def strip_fields(data: dict, names: tuple[str, ...], _depth: int = 0) -> dict:
+    """The mapping without the named keys, at every depth (lists and mappings below)."""
+    return {k: _strip_any(v, names, _depth + 1) for k, v in data.items() if k not in names}
+
+
+def _strip_any(value: object, names: tuple[str, ...], depth: int) -> object:
+    if depth > 50:
+        return None  # deeper than any front matter is written: dropped, not published
+    if isinstance(value, dict):
+        return strip_fields(value, names, depth)
+    if isinstance(value, list):
+        return [_strip_any(v, names, depth + 1) for v in value]
+    return value
+
+
+_strip_fields = strip_fields
 
 
 def filter_result(result: Result, excluded: Exclusion,
@@ -125,10 +183,30 @@ def withheld(full: Coverage, shown: Coverage) -> dict[tuple[str, str], int]:
     return out
 
 
+_COMMENT_OR_SCRIPT = re.compile(r"<!--|<script\b", re.IGNORECASE)
+_SCRIPT_END = re.compile(r"</script\s*>", re.IGNORECASE)
+
+
 def strip_comments(html: str) -> str:
-    """Drop HTML comments (outside scripts, where ``<!--`` may be code)."""
-    parts = _SCRIPT.split(html)
-    return "".join(part if i % 2 else _COMMENT.sub("", part) for i, part in enumerate(parts))
+    """Drop HTML comments, whatever they hold (a ``<script>`` inside one too), but not
+    ``<!--`` inside a script, where it may be code. One pass, left to right; an unclosed
+    comment runs to the end, as a browser reads it."""
+    out: list[str] = []
+    at = 0
+    while True:
+        found = _COMMENT_OR_SCRIPT.search(html, at)
+        if found is None:
+            out.append(html[at:])
+            return "".join(out)
+        out.append(html[at:found.start()])
+        if found.group(0) == "<!--":
+            end = html.find("-->", found.end())
+            at = len(html) if end < 0 else end + 3
+        else:
+            end_tag = _SCRIPT_END.search(html, found.end())
+            stop = len(html) if end_tag is None else end_tag.end()
+            out.append(html[found.start():stop])
+            at = stop
 
 
 def marked(inner: str) -> str:
