@@ -519,7 +519,7 @@ def test_pack_refuses_a_leaking_site(attacked: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("template", [".github/workflows/smsdocs.yml", ".gitlab-ci.yml"])
 def test_ci_templates_verify_the_auditor_site_after_building_it(template: str) -> None:
     text = (REPO_ROOT / template).read_text()
-    build = text.index("mkdocs build --strict -f mkdocs.auditor.yml --site-dir site-auditor")
+    build = text.index("docs build --strict -f mkdocs.auditor.yml --site-dir site-auditor")
     assert text.index("smsdocs verify-site site-auditor --edition auditor") > build
 
 

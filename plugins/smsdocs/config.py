@@ -68,7 +68,8 @@ def load(root: Path, config_file: Path | None = None) -> Config:
         inside = not Path(entry).is_absolute() and (root / entry).resolve().is_relative_to(
             root_real) and ".." not in Path(entry).parts
         if not inside:
-            raise PackError(f"'paths' entry {entry!r} is not a folder inside the repository",
+            raise PackError(f"'paths' entry {entry!r} is outside the repository: list folders "
+                            "inside the repository, relative to its root",
                             shown, parsed.lines.get(("paths", index),
                                                     parsed.lines.get(("paths",), 0)))
     config.paths = paths
