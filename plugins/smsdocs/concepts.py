@@ -40,8 +40,10 @@ _SPELLING = ((re.compile(r"(?<=[a-z])iz(?=[a-z])"), "is"),
 
 def fold(text: str) -> str:
     """Lower case without accents, '&' as 'and', one spelling for British and American."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
     text = text.replace("&", " and ").replace("\u2019", "'").replace("'s ", " ")
     for pattern, replacement in _SPELLING:
         text = pattern.sub(replacement, text)
@@ -87,6 +89,8 @@ def _contains(words: tuple[str, ...], term: tuple[str, ...]) -> bool:
 
 
 def _compound(stems: list[str]) -> tuple[str, ...]:
+    if "manag" not in stems:  # every compound is "servic manag ..."
+        return tuple(stems)
     out: list[str] = []
     i = 0
     while i < len(stems):

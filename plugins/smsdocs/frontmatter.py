@@ -109,7 +109,8 @@ def _load(block: str, result: FrontMatter, offset: int) -> None:
             result.error = "the front matter block is empty, so MkDocs would show it as page text"
             result.error_line = offset
             return
-        problem = _expansion_problem(node)
+        # without an alias ('*name') nothing can expand or refer to itself: skip the count
+        problem = _expansion_problem(node) if "*" in block else None
         if problem:
             result.error, where = problem
             result.error_line = lines.line(where.start_mark)

@@ -64,7 +64,7 @@ class Section:
     items: int = 0  # table body rows, list items and subheadings directly inside
     item_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, whole item)
     implicit: bool = False  # a bold line used as a heading, not a Markdown heading
-    parents: tuple[str, ...] = ()  # titles of the headings above, outermost first
+    parents: tuple[str, ...] = ()  # titles of the headings above (not the H1), outermost first
 
 
 @dataclass(slots=True)
@@ -200,7 +200,7 @@ def _sections(headings: list[tuple[int, int, str, int, bool]], lines: list[str],
             open_stack.pop().end = line - 1
         section = Section(level=level, title=title, line=line, start=heading_end + 1,
                           end=last_line, implicit=implicit,
-                          parents=tuple(s.title for s in open_stack))
+                          parents=tuple(s.title for s in open_stack if s.level > 1))
         if open_stack:  # a direct subheading counts as an item of its parent
             open_stack[-1].item_lines.append((line, title))
         sections.append(section)

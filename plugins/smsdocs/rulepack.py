@@ -167,11 +167,14 @@ class RulePack:
     lexicon: Lexicon = field(default_factory=Lexicon)
     field_placeholders: list[re.Pattern[str]] = field(default_factory=list)
     deferral: re.Pattern[str] | None = None
+    deferral_guard: tuple[str, ...] = ()  # lower-case words one of which every deferral holds
     top_management: list[str] = field(default_factory=list)
     other_roles: list[str] = field(default_factory=list)
     heading_cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, repr=False)  # (type, kind, level, heading, parents) -> rules
     # that the heading presents, and rules it names only weakly (the content must confirm)
+    shape_cache: dict[tuple[Any, ...], Any] = field(
+        default_factory=dict, repr=False)  # (type, headings of a record) -> what they present
     concept_cache: dict[str, frozenset[str]] = field(
         default_factory=dict, repr=False)  # heading -> the lexicon's concepts it carries
 
@@ -263,6 +266,7 @@ def load(name: str = DEFAULT_PACK, profile: str | None = None,
         field_placeholders=[re.compile(p, re.IGNORECASE)
                             for p in raw.get("field_placeholders") or []],
         deferral=re.compile(raw["deferral"]) if raw.get("deferral") else None,
+        deferral_guard=tuple(str(w).lower() for w in raw.get("deferral_guard") or [""]),
         top_management=overlay.roles(list(raw.get("top_management") or [])),
         other_roles=[str(r) for r in raw.get("other_roles") or []])
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..concepts import Lexicon, words
+from ..concepts import Lexicon, Words, words
 from ..context import Context
 from ..markdown import Section
 from ..model import ManagementReview, id_tokens
@@ -52,9 +52,9 @@ def check_record(ctx: Context, review: ManagementReview) -> None:
     action_text = "\n".join(
         " ".join(str(a.data.get(k) or "") for k in ("title", "success_criteria", "output"))
         for a in written)
-    decided = words("\n".join([action_text, *(s.text for s in sections)]))
-    body = "\n".join(review.body.lines) if review.body else ""
-    prose = [s for s in SENTENCE.split(body) if any(d in s.lower() for d in DECIDING)]
+    decided_here = words("\n".join(s.text for s in sections))  # the minutes' decisions
+    decided: Words | None = None  # with the actions' words, read only if needed
+    prose: list[Words] | None = None  # the minutes' deciding sentences, read only if needed
     anchor = (sections[0].line if sections else review.line("actions")
               if "actions" in review.data else review.line("type"))
     for rule in rules:
@@ -62,11 +62,24 @@ def check_record(ctx: Context, review: ManagementReview) -> None:
         if any(str(a.data.get("output") or "") == kind for a in written):
             continue
         lexicon = _lexicon(kind, tuple(str(w) for w in rule.extra.get("output_words") or []))
-        if lexicon.present(kind, decided) or any(lexicon.present(kind, words(s))
-                                                 for s in prose):
+        if lexicon.present(kind, decided_here):
+            continue
+        if decided is None:
+            decided = words(action_text)
+        if lexicon.present(kind, decided):
+            continue
+        if prose is None:
+            prose = _deciding_sentences(review)
+        if any(lexicon.present(kind, sentence) for sentence in prose):
             continue
         ctx.report(rule.id, review.path, anchor, problem="unmet",
                    title=rule.description.rstrip("."), example="Decisions")
+
+
+def _deciding_sentences(review: ManagementReview) -> list[Words]:
+    """The sentences of the minutes that record a decision, as words."""
+    body = "\n".join(review.body.lines) if review.body else ""
+    return [words(s) for s in SENTENCE.split(body) if any(d in s.lower() for d in DECIDING)]
 
 
 def has_decisions(ctx: Context, review: ManagementReview) -> bool:

@@ -25,6 +25,7 @@ _LABEL_CELL = re.compile(r"^\W*(?:\d+(?:\.\d+)*|[A-Za-z]\d?|[ivxlcIVXLC]+)?\W*$"
 # Where a statement ends: a sentence, a paragraph, a list item or a table row.
 SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*(?:[-*+|]|\d+[.)])\s)")
 DEFERRAL_WORDS = 12  # fewer words besides the deferral: the section only defers its topic
+DEFERRAL_TEXT = 2000  # characters: a longer section says more than that it was deferred
 AGENDA_MIN_ROWS = 3  # a table presents sections when this many rows carry distinct topics
 
 
@@ -180,41 +181,16 @@ def sections_by_rule(record: Record, pack: RulePack) -> dict[str, list[Section]]
 
 
 def _sections_by_rule(record: Record, pack: RulePack) -> dict[str, list[Section]]:
-    cache = pack.heading_cache
     rules = pack.rules_for(record.type, "section")
-    by_id = {r.id: r for r in rules}
+    found = candidates(record)
+    strong, weak = _recognised(record.type, found, rules, pack)
     result: dict[str, list[Section]] = {}
-    table_rows: dict[str, list[tuple[str, Section]]] = {}
-    for candidate in candidates(record):
-        section = candidate.section
-        key = (record.type, candidate.kind, section.level, section.title)
-        cached = cache.get(key)
-        if cached is None:  # rules the heading's words present, and those it names weakly
-            title = {r.id: title_match(pack, r.section, section.title)
-                     for r in rules if r.section and _applies(r.section, candidate)}
-            strong = tuple(r for r, m in title.items() if m.full)
-            weak = tuple(r.id for r in rules if r.section and r.section.weak
-                         and r.id in title and r.id not in strong
-                         and not title[r.id].excluded
-                         and weakly_named(pack, r.section, section))
-            cached = cache[key] = (strong, weak)
-        strong, weak = cached
-        matched = tuple(r for r in strong if not (by_id[r].section.exclude  # type: ignore
-                                                  and excluded_by_parents(
-                                                      pack, by_id[r].section, section)))
-        matched += tuple(r for r in weak if confirmed(pack, by_id[r].section, section)
-                         and not excluded_by_parents(pack, by_id[r].section, section))
-        if candidate.kind in ("table row", "list item"):
-            for rule_id in matched:
-                table_rows.setdefault(section.parents[0], []).append((rule_id, section))
-            continue
-        for rule_id in matched:
-            result.setdefault(rule_id, []).append(section)
-    for header, rows in table_rows.items():
-        if len({rule_id for rule_id, _ in rows}) >= AGENDA_MIN_ROWS or pack.lexicon.present(
-                "agenda", words(header)):
-            for rule_id, section in rows:
-                result.setdefault(rule_id, []).append(section)
+    for rule_id, index in strong:
+        result.setdefault(rule_id, []).append(found[index].section)
+    by_id = {r.id: r for r in rules}
+    for rule_id, index in weak:  # named only weakly: the content must confirm it
+        if confirmed(pack, by_id[rule_id].section, found[index].section):
+            result.setdefault(rule_id, []).append(found[index].section)
     for rule in rules:
         if rule.section and rule.section.ordered_list and rule.id not in result:
             steps = [s for s in record.sections
@@ -224,6 +200,55 @@ def _sections_by_rule(record: Record, pack: RulePack) -> dict[str, list[Section]
     for rule_id, section in declared_sections(record, rules)[0]:
         if section not in result.setdefault(rule_id, []):
             result[rule_id].insert(0, section)
+    return result
+
+
+def _recognised(record_type: str, found: list[Candidate], rules: list[Rule], pack: RulePack
+                ) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+    """(rule, candidate index) pairs a record's headings present, and those they name only
+    weakly. Records made from one template share their structure: the answer is cached per
+    (type, sequence of headings); a heading's own match is cached per heading."""
+    shape = (record_type, tuple((c.kind, c.section.level, c.section.title, c.section.parents)
+                                for c in found))
+    cached = pack.shape_cache.get(shape)
+    if cached is not None:
+        return cached
+    cache = pack.heading_cache
+    by_id = {r.id: r for r in rules}
+    strong: list[tuple[str, int]] = []
+    weak: list[tuple[str, int]] = []
+    groups: dict[str, list[tuple[str, int]]] = {}  # agenda tables and lists: rows by group
+    for index, candidate in enumerate(found):
+        section = candidate.section
+        key = (record_type, candidate.kind, section.level, section.title)
+        own = cache.get(key)
+        if own is None:  # rules the heading's words present, and those it names weakly
+            title = {r.id: title_match(pack, r.section, section.title)
+                     for r in rules if r.section and _applies(r.section, candidate)}
+            full = tuple(r for r, m in title.items() if m.full)
+            named = tuple(r.id for r in rules if r.section and r.section.weak
+                          and r.id in title and r.id not in full
+                          and not title[r.id].excluded
+                          and weakly_named(pack, r.section, section))
+            own = cache[key] = (full, named)
+        pairs = [(r, index) for r in own[0] if not excluded_by_parents(
+            pack, by_id[r].section, section)]  # type: ignore[arg-type]
+        maybe = [(r, index) for r in own[1] if not excluded_by_parents(
+            pack, by_id[r].section, section)]  # type: ignore[arg-type]
+        if candidate.kind in ("table row", "list item"):
+            groups.setdefault(section.parents[0], []).extend(pairs)
+            groups.setdefault(section.parents[0], []).extend(("?" + r, i) for r, i in maybe)
+            continue
+        strong += pairs
+        weak += maybe
+    for header, rows in groups.items():
+        if len({r for r, _ in rows if not r.startswith("?")}) >= AGENDA_MIN_ROWS \
+                or pack.lexicon.present("agenda", words(header)):
+            strong += [(r, i) for r, i in rows if not r.startswith("?")]
+            weak += [(r[1:], i) for r, i in rows if r.startswith("?")]
+    strong.sort(key=lambda pair: pair[1])
+    weak.sort(key=lambda pair: pair[1])
+    result = pack.shape_cache[shape] = (tuple(strong), tuple(weak))
     return result
 
 
@@ -312,9 +337,8 @@ def check_record(ctx: Context, record: Record) -> None:
         spec = rule.section
         assert spec is not None
         found = found_by_rule.get(rule.id, [])
-        values: dict[str, Any] = {"title": rule.description.rstrip("."),
-                                  "example": wording.heading(rule)}
         if not found:
+            values = _values(rule)
             near = closest(record, rule, ctx.pack, limit=1)
             if near:
                 values["note"] = describe(*near[0]) + "."
@@ -337,42 +361,50 @@ def check_record(ctx: Context, record: Record) -> None:
         if spec.deferral and deferred(text, ctx):
             ctx.report(rule.id, record.path, section.line, problem="missing",
                        note=f"'{section.title}' (line {section.line}) only defers the topic "
-                            f"to a later meeting.", **values)
+                            f"to a later meeting.", **_values(rule))
             continue
-        _check_content(ctx, record, rule, spec, found, text, values)
+        _check_content(ctx, record, rule, spec, found, text)
+
+
+def _values(rule: Rule) -> dict[str, Any]:
+    """What a section rule's message and hint are filled with (built only to report)."""
+    return {"title": rule.description.rstrip("."), "example": wording.heading(rule)}
 
 
 def deferred(text: str, ctx: Context) -> bool:
     """True when the text only says the topic was not covered (and moves it on)."""
     pattern = ctx.pack.deferral
-    if pattern is None or not pattern.search(text):
+    if pattern is None or len(text) > DEFERRAL_TEXT:
+        return False
+    low = text.lower()
+    if not any(word in low for word in ctx.pack.deferral_guard) or not pattern.search(text):
         return False
     rest = [s for s in SENTENCE.split(text) if s.strip() and not pattern.search(s)]
     return len(_WORD.findall(_MARKUP.sub(" ", " ".join(rest)))) < DEFERRAL_WORDS
 
 
 def _check_content(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
-                   found: list[Section], text: str, values: dict[str, Any]) -> None:
+                   found: list[Section], text: str) -> None:
     line = found[0].line
     missing = [group[0] for group, regex in zip(spec.all_of, spec.all_of_res, strict=True)
                if not regex.search(text)]
     if missing:
         ctx.report(rule.id, record.path, line, problem="unmet",
-                   missing_terms=", ".join(missing), **values)
+                   missing_terms=", ".join(missing), **_values(rule))
         return
     if spec.any_of_re is not None and not spec.any_of_re.search(text):
-        ctx.report(rule.id, record.path, line, problem="unmet", **values)
+        ctx.report(rule.id, record.path, line, problem="unmet", **_values(rule))
         return
     if spec.pattern and not re.search(spec.pattern, _without(spec, text)):
-        ctx.report(rule.id, record.path, line, problem="unmet", **values)
+        ctx.report(rule.id, record.path, line, problem="unmet", **_values(rule))
         return
     # Several headings that each present the topic (phases as subheadings) are entries too.
     items = sum(s.items for s in found) + (len(found) if len(found) > 1 else 0)
     if spec.min_items and items < spec.min_items:
-        ctx.report(rule.id, record.path, line, problem="unmet", items=items, **values)
+        ctx.report(rule.id, record.path, line, problem="unmet", items=items, **_values(rule))
         return
     if spec.each_item_pattern:
-        _check_items(ctx, record, rule, spec, found, values)
+        _check_items(ctx, record, rule, spec, found)
 
 
 def _without(spec: SectionSpec, text: str) -> str:
@@ -381,7 +413,7 @@ def _without(spec: SectionSpec, text: str) -> str:
 
 
 def _check_items(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
-                 found: list[Section], values: dict[str, Any]) -> None:
+                 found: list[Section]) -> None:
     pattern = re.compile(spec.each_item_pattern or "")
     tables = [t for t in (record.body.tables if record.body else [])
               if any(s.start <= t.line <= s.end for s in found)]
@@ -396,7 +428,7 @@ def _check_items(ctx: Context, record: Record, rule: Rule, spec: SectionSpec,
             label = next((c for c in cells if _LETTER.search(c)), cells[0] if cells else "")
             label = label.strip().split("\n", 1)[0]
             ctx.report(rule.id, record.path, line, problem="item_unmet",
-                       item=label.strip("-*| ")[:80], **values)
+                       item=label.strip("-*| ")[:80], **_values(rule))
 
 
 def placeholder_state(text: str, ctx: Context) -> str | None:
