@@ -14,6 +14,8 @@ from smsdocs.validate import validate
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 23)
+# The same day for subprocesses that read SOURCE_DATE_EPOCH (the MkDocs plugin's fallback).
+AS_OF_EPOCH = str(int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC).timestamp()))
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:

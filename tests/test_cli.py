@@ -142,7 +142,7 @@ def test_as_of_changes_overdue(tmp_path: Path) -> None:
 def test_broken_config_exits_2_naming_file_and_line(clean: Path, config: str, line: int,
                                                     words: str) -> None:
     (clean / "smsdocs.yml").write_text(config, encoding="utf-8")
-    result = smsdocs("check", clean)
+    result = smsdocs("check", clean, "--as-of", "2026-11-23")
     assert result.returncode == 2
     assert result.stdout == ""
     assert f"smsdocs.yml:{line}: " in result.stderr, result.stderr
@@ -209,7 +209,7 @@ def test_github_annotations(broken: Path) -> None:
 def test_github_escapes_newlines_and_percent(tmp_path: Path) -> None:
     text = NC.replace("status: closed", "status: 100%\n  done")  # folded into '100% done'
     root = write_files(tmp_path, {NC_PATH: text})
-    result = smsdocs("check", root, "--format", "github")
+    result = smsdocs("check", root, "--format", "github", "--as-of", "2026-11-23")
     (annotation,) = [line for line in result.stdout.splitlines() if "title=field.value" in line]
     assert annotation.startswith(f"::error file={NC_PATH},line=7,title=field.value::")
     assert "100%25 done" in annotation
@@ -232,7 +232,7 @@ def test_profile_option(tmp_path: Path) -> None:
     result = smsdocs("check", root, "--format", "json", "--as-of", "2026-11-23")
     rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
     assert result.returncode == 1 and "review.input.context-changes" in rules
-    assert smsdocs("check", root, "--profile", "1999").returncode == 2
+    assert smsdocs("check", root, "--profile", "1999", "--as-of", "2026-11-23").returncode == 2
 
 
 def test_rules_command_lists_every_rule(clean: Path) -> None:
@@ -251,7 +251,7 @@ def test_encoding_error_reported_not_raised(tmp_path: Path) -> None:
     (tmp_path / "records").mkdir()
     (tmp_path / "records" / "latin1.md").write_bytes(
         b"---\nid: NC-002\ntype: nonconformity\ntitle: Caf\xe9\n---\n")
-    result = smsdocs("check", tmp_path, "--format", "json")
+    result = smsdocs("check", tmp_path, "--format", "json", "--as-of", "2026-11-23")
     assert result.returncode == 1
     (finding,) = json.loads(result.stdout)["findings"]  # the file is not read: no record
     assert (finding["rule"], finding["file"], finding["line"]) == (
@@ -260,6 +260,6 @@ def test_encoding_error_reported_not_raised(tmp_path: Path) -> None:
 
 def test_control_character_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
     root = write_files(tmp_path, {NC_PATH: NC.replace("title: Emergency", "title: \x07Emergency")})
-    result = smsdocs("check", root, "--format", "json")
+    result = smsdocs("check", root, "--format", "json", "--as-of", "2026-11-23")
     assert result.returncode == 1
     assert json.loads(result.stdout)["findings"][0]["rule"] == "frontmatter.invalid"

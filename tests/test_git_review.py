@@ -83,6 +83,22 @@ def test_uncommitted_and_staged_edits_count(capsys, approved):
     assert ("doc.changed-after-approval", 22) in rules_in(data, "docs/policy.md")
 
 
+def test_an_uncommitted_edit_is_dated_by_as_of_not_by_the_clock(capsys, tmp_path):
+    """Approved (and committed) on 2026-11-23, then edited without a commit: on the approval
+    day that edit is part of the approved text; a day later it is a change without approval.
+    The real clock (any day after 2026-11-23) must not decide."""
+    repo = Repo(tmp_path / "sms")
+    repo.commit("Approve", {"docs/policy.md": policy(approved_on=AS_OF)}, date=AS_OF)
+    repo.write({"docs/policy.md": policy(approved_on=AS_OF, commitment="Edited today.")})
+    _, data = findings_of(capsys, repo.root)
+    assert not any(f["rule"] == "doc.changed-after-approval" for f in data["findings"])
+    code, out, _ = run_cli(capsys, "check", str(repo.root), "--format", "json",
+                           "--as-of", "2026-11-24")
+    hits = [(f["line"], "uncommitted" in f["message"]) for f in json.loads(out)["findings"]
+            if f["rule"] == "doc.changed-after-approval"]
+    assert code == 1 and hits == [(22, True)]
+
+
 def test_review_decisions_are_protected_but_status_and_slips_are_not_errors(capsys, approved):
     approved.commit("Close MR-ACT-001, move MR-ACT-001 on", {
         "records/mr.md": review(status1="in-progress", target1="2026-10-31")}, date="2026-04-01")
@@ -103,7 +119,7 @@ def test_document_control_is_skipped_outside_git(capsys, tmp_path):
     (tmp_path / "docs/policy.md").write_text(policy(), encoding="utf-8")
     _, data = findings_of(capsys, tmp_path)
     assert not any(f["rule"].startswith("doc.") for f in data["findings"])
-    code, _, err = run_cli(capsys, "check", str(tmp_path), "--base", "main")
+    code, _, err = run_cli(capsys, "check", str(tmp_path), "--base", "main", "--as-of", AS_OF)
     assert code == 2 and "git work tree" in err
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import check_tree
+from conftest import AS_OF_EPOCH, check_tree
 
 ORG, SERVICES = 'Acme "Cloud" IT', "Hosting, Service Desk"
+PINNED = {**os.environ, "SOURCE_DATE_EPOCH": AS_OF_EPOCH}  # builds never read today
 
 
 def smsdocs(*args: str) -> subprocess.CompletedProcess[str]:
@@ -73,14 +75,14 @@ def test_filling_one_template_removes_its_findings(fresh: Path) -> None:
 def test_handbook_skeleton_builds(fresh: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
-                            cwd=fresh, capture_output=True, text=True, check=False)
+                            cwd=fresh, capture_output=True, text=True, check=False, env=PINNED)
     assert result.returncode == 0, result.stderr
     assert (site / "index.html").is_file()
     progress = next(site.rglob("progress*/index.html"), None) or next(site.rglob("progress.html"))
     assert re.search(r"0 of \d+", progress.read_text())
     auditor = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
                               "mkdocs.auditor.yml", "-d", str(tmp_path / "auditor")],
-                             cwd=fresh, capture_output=True, text=True, check=False)
+                             cwd=fresh, capture_output=True, text=True, check=False, env=PINNED)
     assert auditor.returncode == 0, auditor.stderr
     assert (tmp_path / "auditor" / "index.html").is_file()
 
