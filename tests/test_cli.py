@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import write_files
+from conftest import PROFILE_RULES, SEVERITY, write_files
 from smsdocs import rulepack
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
@@ -241,8 +241,8 @@ def test_rules_command_lists_every_rule(clean: Path) -> None:
     pack = rulepack.load(profile="2011")
     assert result.stdout.startswith(f"{pack.name} v{pack.version}, profile 2011: "
                                     f"{len(pack.rules)} rules")
-    listed = {line.split()[0] for line in result.stdout.splitlines()[1:]}
-    assert listed == set(pack.rules)
+    listed = {line.split()[0]: line.split()[1] for line in result.stdout.splitlines()[1:]}
+    assert listed == {rule: SEVERITY[rule] for rule in PROFILE_RULES["2011"]}
     assert "review.input.new-services" in result.stdout
     assert "review.input.context-changes" not in result.stdout
 

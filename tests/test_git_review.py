@@ -45,7 +45,8 @@ def test_edit_of_approved_policy_without_reapproval_is_caught_at_the_line(capsys
         code, data = findings_of(capsys, approved.root, *extra)
         hits = [f for f in data["findings"] if f["rule"] == "doc.changed-after-approval"]
         assert code == 1
-        assert [(h["file"], h["line"]) for h in hits] == [("docs/policy.md", 22)]
+        assert [(h["file"], h["line"], h["severity"]) for h in hits] == [
+            ("docs/policy.md", 22, "error")]
         lines = (approved.root / "docs/policy.md").read_text().split("\n")
         assert lines[21] == "- We improve the SMS every quarter."
         assert "Bob Editor" in hits[0]["message"] and "Reword a commitment" in hits[0]["message"]
@@ -109,7 +110,8 @@ def test_review_decisions_are_protected_but_status_and_slips_are_not_errors(caps
         date="2026-05-01", author="Carol Changer")
     _, data = findings_of(capsys, approved.root)
     hits = [f for f in data["findings"] if f["rule"] == "record.decision-edited"]
-    assert [(h["file"], h["line"]) for h in hits] == [("records/mr.md", 13)]
+    assert [(h["file"], h["line"], h["severity"]) for h in hits] == [
+        ("records/mr.md", 13, "error")]
     assert "owner changed from 'Service Delivery Manager' to 'CTO'" in hits[0]["message"]
     assert "Carol Changer" in hits[0]["message"]
 

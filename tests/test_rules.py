@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, rules_at, write_files
+from conftest import AS_OF, PROFILE_RULES, SEVERITY, rules_at, write_files
 from mkdocs.utils.meta import get_data
 from smsdocs import config as config_mod
 from smsdocs import frontmatter, rulepack
@@ -36,6 +36,16 @@ HAS_CATALOGUE = (PACK_DIR / "clauses.yaml").exists()
 
 def fixture(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def with_severity(findings: list[Finding]) -> set[tuple[str, int, str]]:
+    """The (rule, line, severity) triples of the findings."""
+    return {(f.rule, f.line, f.severity.value) for f in findings}
+
+
+def expected(*pairs: tuple[str, int]) -> set[tuple[str, int, str]]:
+    """(rule, line) pairs with the severity the table gives each rule."""
+    return {(rule, line, SEVERITY[rule]) for rule, line in pairs}
 
 
 REVIEW = fixture("valid_review.md")
@@ -710,6 +720,7 @@ CASES: list[Case] = [
 def test_failing_fixture(c: Case, sms_repo: Findings) -> None:
     findings = sms_repo(c.files, profile=c.profile, as_of=c.as_of)
     assert rules_at(findings) == set(c.expect), [str(f) for f in findings]
+    assert with_severity(findings) == expected(*c.expect)
     assert {f.file for f in findings} == {c.file}
     assert not [f for f in findings if "{" in f.message or "{" in f.hint], \
         "a message placeholder was left unfilled"
@@ -758,7 +769,7 @@ def test_coverage_gap_for_a_missing_document(all_findings: Findings) -> None:
     files = complete_sms("2018")
     del files[DOC["valid_sla.md"].path]
     findings = all_findings(files)
-    assert rules_at(findings) == {(GAP, line_of(PLAN, "id: PLAN-001"))}
+    assert with_severity(findings) == expected((GAP, line_of(PLAN, "id: PLAN-001")))
     assert {f.file for f in findings} == {PLAN_PATH}
     assert "service-level-agreements" in findings[0].hint
     assert findings[0].severity is Severity.WARNING
@@ -815,7 +826,8 @@ def test_latin1_bytes_report_encoding_at_their_line(tmp_path: Path, sms_repo: Fi
     path.parent.mkdir(parents=True)
     path.write_bytes(text.encode("latin-1"))
     findings = sms_repo({PLAN_PATH: PLAN})
-    assert rules_at(findings) == {("frontmatter.encoding", line_of(text, "Juli\u00e9"))}
+    assert with_severity(findings) == expected(("frontmatter.encoding",
+                                                 line_of(text, "Juli\u00e9")))
     assert "0xe9" in findings[0].message
 
 
@@ -823,7 +835,7 @@ def test_windows_1252_quote_in_front_matter(tmp_path: Path, sms_repo: Findings) 
     path = tmp_path / NC_PATH
     path.parent.mkdir(parents=True)
     path.write_bytes(NC.replace("title: Emergency", "title: \x93Emergency\x94").encode("latin-1"))
-    assert rules_at(sms_repo({})) == {("frontmatter.encoding", 4)}
+    assert with_severity(sms_repo({})) == expected(("frontmatter.encoding", 4))
 
 
 def test_placeholder_not_for_na_with_a_reason(sms_repo: Findings) -> None:
@@ -1113,7 +1125,8 @@ def test_a_crashing_check_is_reported_and_other_files_still_checked(
     monkeypatch.setattr(sections_check, "check_record", explode)
     review = drop_section(REVIEW, "Audit results")
     findings = sms_repo({PLAN_PATH: PLAN, REVIEW_PATH: review})
-    assert rules_at(findings) == {("check.crashed", 1), ("review.input.audits", h1(review))}
+    assert with_severity(findings) == expected(("check.crashed", 1),
+                                               ("review.input.audits", h1(review)))
     crashed = next(f for f in findings if f.rule == "check.crashed")
     assert crashed.file == PLAN_PATH and "RuntimeError: boom" in crashed.message
 
@@ -1318,12 +1331,16 @@ def coverage() -> dict[str, list[str]]:
     return mapping
 
 
-def pack_rule_ids() -> list[str]:
-    return sorted(set(rulepack.load(profile="2018").rules) | set(rulepack.load(
-        profile="2011").rules))
+@pytest.mark.parametrize("profile", ["2018", "2011"])
+def test_pack_rules_and_severities_match_the_table(profile: str) -> None:
+    pack = rulepack.load(profile=profile)
+    assert set(pack.rules) == PROFILE_RULES[profile]
+    wrong = {rule_id: (str(rule.severity), SEVERITY[rule_id])
+             for rule_id, rule in pack.rules.items() if str(rule.severity) != SEVERITY[rule_id]}
+    assert wrong == {}, "pack severity != table severity"
 
 
-@pytest.mark.parametrize("rule_id", pack_rule_ids())
+@pytest.mark.parametrize("rule_id", sorted(SEVERITY))
 def test_every_rule_has_a_failing_fixture(rule_id: str) -> None:
     tests = coverage().get(rule_id)
     assert tests, f"rule {rule_id} has no failing fixture in tests/test_rules.py"
