@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,7 +130,11 @@ def verify(pack: Path) -> Verification:
     problems: list[str] = []
     try:
         with zipfile.ZipFile(pack) as archive:
-            names = set(archive.namelist())
+            counts = Counter(archive.namelist())
+            names = set(counts)
+            for name in sorted(n for n, count in counts.items() if count > 1):
+                # zip readers disagree on which copy they extract: never one we did not hash
+                problems.append(f"{name}: {counts[name]} entries with this name")
             if MANIFEST not in names:
                 return Verification(False, [f"{MANIFEST} is missing"], 0, "unknown")
             manifest = json.loads(archive.read(MANIFEST))
