@@ -1300,6 +1300,72 @@ def test_config_section_rule_without_applies_to_runs(sms_repo: Findings) -> None
     assert rules_at(findings) == {("org.ownership", h1(PLAN))}
 
 
+# ---------------------------------------------------------------- date boundaries
+# Every date rule the day before, the day of and the day after its boundary.
+
+DAY = dt.timedelta(days=1)
+
+
+def _days(when: dt.date) -> list[tuple[str, dt.date]]:
+    return [("before", when - DAY), ("of", when), ("after", when + DAY)]
+
+
+@pytest.mark.parametrize("offset,fires", [("before", False), ("of", False), ("after", True)])
+def test_doc_review_due_boundary(offset: str, fires: bool, sms_repo: Findings) -> None:
+    """Due on 2026-12-01: not late that day, late from the next."""
+    text = edit(PLAN, "next_review: 2027-03-01", "next_review: 2026-12-01")
+    as_of = dict(_days(dt.date(2026, 12, 1)))[offset]
+    want = {("doc.review-due", line_of(text, "next_review:"))} if fires else set()
+    assert with_severity(sms_repo({PLAN_PATH: text}, as_of=as_of)) == expected(*want)
+
+
+@pytest.mark.parametrize("offset,fires", [("before", False), ("of", False), ("after", True)])
+def test_action_overdue_boundary(offset: str, fires: bool, sms_repo: Findings) -> None:
+    """Target 2026-09-30: due that day, overdue from the next."""
+    text = edit(NC, "status: done\n    closed_on: 2026-09-20\n", "status: open\n")
+    text = edit(text, "status: closed", "status: open")
+    as_of = dict(_days(dt.date(2026, 9, 30)))[offset]
+    want = {("action.overdue", line_of(text, "target_date:"))} if fires else set()
+    assert with_severity(sms_repo({NC_PATH: text}, as_of=as_of)) == expected(*want)
+
+
+@pytest.mark.parametrize("key", ["approved_on", "last_reviewed"])
+@pytest.mark.parametrize("offset,fires", [("before", False), ("of", False), ("after", True)])
+def test_plan_annual_review_boundary(key: str, offset: str, fires: bool,
+                                     sms_repo: Findings) -> None:
+    """Reviewed on 2026-03-01: within 12 months up to 2027-03-01 (365 days), late after."""
+    text = edit(PLAN, "next_review: 2027-03-01", "next_review: 2027-06-01")
+    if key == "last_reviewed":
+        text = edit(text, "approved_on: 2026-03-01", "approved_on: 2025-06-01\n"
+                                                     "last_reviewed: 2026-03-01")
+    as_of = dict(_days(dt.date(2027, 3, 1)))[offset]
+    want = {("plan.annual-review", line_of(text, f"{key}: 2026-03-01"))} if fires else set()
+    assert with_severity(sms_repo({PLAN_PATH: text}, as_of=as_of)) == expected(*want)
+
+
+@pytest.mark.parametrize("offset,fires", [("before", True), ("of", False), ("after", False)])
+def test_action_target_date_against_the_record_date(offset: str, fires: bool,
+                                                    sms_repo: Findings) -> None:
+    """A corrective action may be due on the day the nonconformity was raised, not before."""
+    target = dict(_days(dt.date(2026, 8, 4)))[offset]
+    text = edit(NC, "target_date: 2026-09-30", f"target_date: {target}")
+    want = {("action.target-date", line_of(text, "target_date:"))} if fires else set()
+    assert with_severity(sms_repo({NC_PATH: text})) == expected(*want)
+
+
+@pytest.mark.parametrize("offset,fires", [("before", True), ("of", False), ("after", False)])
+def test_review_decision_target_date_against_the_review_date(offset: str, fires: bool,
+                                                             sms_repo: Findings) -> None:
+    """A decision may be due on the day of the review, not before (checked on that day, when
+    a decision due the day before is overdue as well)."""
+    target = dict(_days(dt.date(2026, 10, 15)))[offset]
+    text = edit(REVIEW, "target_date: 2027-01-31", f"target_date: {target}")
+    line = line_of(text, f"target_date: {target}")
+    want = {("review.decision.target-date", line), ("action.overdue", line)} if fires else set()
+    found = sms_repo({REVIEW_PATH: text}, as_of=dt.date(2026, 10, 15))
+    assert with_severity(found) == expected(*want)
+
+
 # ---------------------------------------------------------------- coverage of the pack
 
 
