@@ -1200,6 +1200,14 @@ def test_control_character_in_front_matter_is_reported(char: str, sms_repo: Find
     assert rules_at(sms_repo({NC_PATH: text})) == {("frontmatter.invalid", 4)}
 
 
+def test_control_character_after_non_ascii_text_is_reported_at_its_line(
+        sms_repo: Findings) -> None:
+    """libyaml reports the position in bytes of UTF-8, not in characters."""
+    text = edit(NC, "owner: Change Manager\nstatus", "owner: Jos\u00e9 \u0800 M\x1f\nstatus")
+    assert with_severity(sms_repo({NC_PATH: text})) == expected(
+        ("frontmatter.invalid", line_of(text, "owner: Jos")))
+
+
 def test_self_referencing_alias_with_bad_date_does_not_hang(sms_repo: Findings) -> None:
     text = "---\nid: NC-001\nloop: &a [1, *a]\ndate: 2025-13-01\n---\n# x\n"
     with time_limit(1.0):
