@@ -1250,7 +1250,29 @@ def test_ref_unknown_line_after_a_wrapped_code_span(wrapped: str, sms_repo: Find
 @pytest.mark.parametrize("word", ["yes", "no", "on", "off"])
 def test_boolean_in_a_text_list_is_a_type_error(word: str, sms_repo: Findings) -> None:
     text = edit(REVIEW, "  - Service Desk Lead", f"  - {word}")
-    assert rules_at(sms_repo({REVIEW_PATH: text})) == {("field.type", line_of(text, f"  - {word}"))}
+    (finding,) = sms_repo({REVIEW_PATH: text})
+    assert (finding.rule, finding.line) == ("field.type", line_of(text, f"  - {word}"))
+    assert "'attendees[3]'" in finding.message  # the third attendee, counted from 1
+
+
+def test_an_action_that_is_not_a_mapping_is_named_by_its_position(sms_repo: Findings) -> None:
+    start = REVIEW.index("  - id: MR-ACT-002")
+    end = REVIEW.index("---\n# Management review")
+    text = REVIEW[:start] + "  - Renew the hosting contract\n" + REVIEW[end:]
+    findings = sms_repo({REVIEW_PATH: text})
+    assert rules_at(findings) == {("field.type", line_of(text, "  - Renew the")),
+                                  ("ref.unknown", line_of(text, "(MR-ACT-002)"))}  # the prose
+    (finding,) = [f for f in findings if f.rule == "field.type"]
+    assert "'actions[2]'" in finding.message
+
+
+def test_ref_unknown_line_after_many_short_lines(sms_repo: Findings) -> None:
+    """Each prose fragment is placed back on its own line, however many come before (ZZ- is
+    no known family, so those ids are quiet; they only make prose fragments)."""
+    items = "".join(f"- ZZ-{n} ok\n" for n in range(12))
+    text = REVIEW + f"\n## Notes\n\n{items}- see NC-077\n- ZZ-99 done\n"
+    assert rules_at(sms_repo(with_nc(text)), REVIEW_PATH) == {
+        ("ref.unknown", line_of(text, "- see NC-077"))}
 
 
 def test_unknown_type_gives_no_second_status_error(sms_repo: Findings) -> None:
