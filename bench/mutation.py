@@ -15,6 +15,7 @@ report is the kill rate per group and overall, and every surviving mutant with i
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import random
 import shutil
@@ -131,6 +132,32 @@ def _config(group: Group, timeout: float) -> str:
             "[cosmic-ray.distributor]\nname = \"local\"\n")
 
 
+def annotation_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(start, end) positions of every type annotation in a module: with
+    ``from __future__ import annotations`` they are never evaluated, so a mutant there is
+    equivalent (it cannot be killed) and is left out of the score."""
+    spans = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found = node.returns
+        elif isinstance(node, ast.arg | ast.AnnAssign):
+            found = node.annotation
+        else:
+            continue
+        if found is not None:
+            spans.append(((found.lineno, found.col_offset),
+                          (found.end_lineno or found.lineno, found.end_col_offset or 0)))
+    return spans
+
+
+def _in_annotation(copy: Path, mutation: object, cache: dict[str, list]) -> bool:
+    module = str(mutation.module_path)  # type: ignore[attr-defined]
+    if module not in cache:
+        cache[module] = annotation_spans(copy / module)
+    start = tuple(mutation.start_pos)  # type: ignore[attr-defined]
+    return any(a <= start < b for a, b in cache[module])
+
+
 def run_group(copy: Path, group: Group, sample: float, seed: int, timeout: float
               ) -> tuple[int, int, list[str], float]:
     """Mutate one group with cosmic-ray; (killed, total, survivors, seconds)."""
@@ -143,7 +170,12 @@ def run_group(copy: Path, group: Group, sample: float, seed: int, timeout: float
     cosmic = str(Path(sys.executable).parent / "cosmic-ray")
     env = environment(copy)
     subprocess.run([cosmic, "init", str(config), str(session)], cwd=copy, env=env, check=True)
+    cache: dict[str, list] = {}
     with use_db(str(session), WorkDB.Mode.open) as db:
+        equivalent = [i.job_id for i in db.pending_work_items
+                      if all(_in_annotation(copy, m, cache) for m in i.mutations)]
+        db.set_multiple_results(equivalent, WorkResult(
+            output="equivalent: in a type annotation", worker_outcome=WorkerOutcome.SKIPPED))
         items = sorted(db.pending_work_items, key=lambda item: item.job_id)
         keep = int(sample) if sample > 1 else max(1, round(len(items) * sample))
         chosen = {i.job_id for i in random.Random(seed).sample(items, min(keep, len(items)))}
@@ -168,6 +200,8 @@ def run_group(copy: Path, group: Group, sample: float, seed: int, timeout: float
                                      f" #{m.occurrence}: {line[:90]}")
             else:  # killed, or incompetent (the mutant does not even import)
                 killed += 1
+    print(f"{group.name}: {len(equivalent)} mutants in type annotations left out (equivalent),"
+          f" {total} of the other {len(items)} run")
     return killed, total, sorted(survivors), seconds
 
 

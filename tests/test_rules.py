@@ -1255,6 +1255,21 @@ def test_boolean_in_a_text_list_is_a_type_error(word: str, sms_repo: Findings) -
     assert "'attendees[3]'" in finding.message  # the third attendee, counted from 1
 
 
+def test_unknown_type_still_checks_the_fields_after_status(sms_repo: Findings) -> None:
+    text = edit(edit(NC, "type: nonconformity", "type: non-conformity"),
+                "status: closed", "status: closed\nnext_review: soon")
+    assert with_severity(sms_repo({NC_PATH: text})) == expected(
+        ("record.type-unknown", 3), ("field.date", line_of(text, "next_review: soon")))
+
+
+def test_a_list_field_of_an_action_written_as_text(sms_repo: Findings) -> None:
+    text = edit(NC, 'clauses: ["8.5.1.3"]', 'clauses: "8.5.1.3"')
+    (finding,) = sms_repo({NC_PATH: text})
+    assert (finding.rule, finding.line) == ("field.type", line_of(text, 'clauses: "8.5.1.3"'))
+    assert finding.message == "'CA-001.clauses' must be a list"
+    assert finding.hint == 'Write it as a list, e.g. clauses: ["…"].'
+
+
 def test_an_action_that_is_not_a_mapping_is_named_by_its_position(sms_repo: Findings) -> None:
     start = REVIEW.index("  - id: MR-ACT-002")
     end = REVIEW.index("---\n# Management review")
