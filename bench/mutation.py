@@ -176,7 +176,10 @@ def run_group(copy: Path, group: Group, sample: float, seed: int, timeout: float
                       if all(_in_annotation(copy, m, cache) for m in i.mutations)]
         db.set_multiple_results(equivalent, WorkResult(
             output="equivalent: in a type annotation", worker_outcome=WorkerOutcome.SKIPPED))
-        items = sorted(db.pending_work_items, key=lambda item: item.job_id)
+        # a reproducible sample: job ids are random, the mutations are not
+        items = sorted(db.pending_work_items, key=lambda item: [
+            (str(m.module_path), tuple(m.start_pos), m.operator_name, m.occurrence)
+            for m in item.mutations])
         keep = int(sample) if sample > 1 else max(1, round(len(items) * sample))
         chosen = {i.job_id for i in random.Random(seed).sample(items, min(keep, len(items)))}
         db.set_multiple_results([i.job_id for i in items if i.job_id not in chosen],

@@ -1249,10 +1249,10 @@ def test_ref_unknown_line_after_a_wrapped_code_span(wrapped: str, sms_repo: Find
 
 @pytest.mark.parametrize("word", ["yes", "no", "on", "off"])
 def test_boolean_in_a_text_list_is_a_type_error(word: str, sms_repo: Findings) -> None:
-    text = edit(REVIEW, "  - Service Desk Lead", f"  - {word}")
+    text = edit(REVIEW, "  - SMS Manager", f"  - {word}")
     (finding,) = sms_repo({REVIEW_PATH: text})
     assert (finding.rule, finding.line) == ("field.type", line_of(text, f"  - {word}"))
-    assert "'attendees[3]'" in finding.message  # the third attendee, counted from 1
+    assert "'attendees[2]'" in finding.message  # the second attendee, counted from 1
 
 
 def test_unknown_type_still_checks_the_fields_after_status(sms_repo: Findings) -> None:
@@ -1303,6 +1303,20 @@ def test_autolink_is_not_a_placeholder(sms_repo: Findings) -> None:
 def test_heading_portable_quiet_inside_html_comment(sms_repo: Findings) -> None:
     text = NC + "\n<!--\n#TODO add the root cause diagram\n-->\n"
     assert sms_repo({NC_PATH: text}) == []
+
+
+def test_objective_row_number_in_the_first_column_does_not_count(sms_repo: Findings) -> None:
+    """The first cell names the objective; its target must be in another cell."""
+    text = edit(PLAN, "| Satisfied customers | survey score | KPI-07 |",
+                "| Objective 3 | survey score | high |")
+    assert with_severity(sms_repo({PLAN_PATH: text})) == expected(
+        ("plan.objectives", line_of(text, "| Objective 3 |")))
+
+
+def test_follow_up_runs_with_the_discussion_loop_disabled(sms_repo: Findings) -> None:
+    case_ = next(c for c in CASES if c.id == "previous-actions-not-followed-up")
+    config = "rules:\n  review.discussion-loop:\n    enabled: false\n"
+    assert rules_at(sms_repo({**case_.files, "smsdocs.yml": config})) == set(case_.expect)
 
 
 def test_objective_row_message_names_the_objective(sms_repo: Findings) -> None:
