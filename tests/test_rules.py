@@ -1432,6 +1432,35 @@ def test_review_decision_target_date_against_the_review_date(offset: str, fires:
     assert with_severity(found) == expected(*want)
 
 
+# ---------------------------------------------------------------- the model
+
+
+def test_count_by_severity() -> None:
+    from smsdocs.findings import count
+
+    def finding(severity: Severity) -> Finding:
+        return Finding(severity=severity, rule="x.y", file="f.md", line=1, message="m")
+    findings = [finding(Severity.ERROR), finding(Severity.WARNING), finding(Severity.WARNING)]
+    assert (count(findings, Severity.ERROR), count(findings, Severity.WARNING)) == (1, 2)
+
+
+@pytest.mark.parametrize("identifier,expected_family", [
+    ("MR-ACT-003", "MR-ACT-"), ("A-1", "A-"), ("NC-7", "NC-"), ("-1", ""), ("X1", "")])
+def test_id_family(identifier: str, expected_family: str) -> None:
+    from smsdocs.model import family
+    assert family(identifier) == expected_family
+
+
+def test_record_standard_defaults_to_2018_and_reads_2011(tmp_path: Path) -> None:
+    old = edit(REVIEW_2011, "type: management-review\n",
+               "type: management-review\nstandard: iso20000-1:2011\n")
+    root = write_files(tmp_path, {REVIEW_PATH: REVIEW, REVIEW_2011_PATH: old})
+    config = config_mod.load(root)
+    repo = validate(root, config, config.rule_pack(), AS_OF).repo
+    assert {r.path: r.standard for r in repo.records} == {
+        REVIEW_PATH: "iso20000-1:2018", REVIEW_2011_PATH: "iso20000-1:2011"}
+
+
 # ---------------------------------------------------------------- coverage of the pack
 
 
