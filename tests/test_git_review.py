@@ -53,6 +53,17 @@ def test_edit_of_approved_policy_without_reapproval_is_caught_at_the_line(capsys
         assert "Bob Editor" in hits[0]["message"] and "Reword a commitment" in hits[0]["message"]
 
 
+def test_a_draft_next_to_it_does_not_stop_document_control(capsys, approved):
+    draft = policy().replace("id: POL-001", "id: POL-000").replace("status: approved",
+                                                                   "status: draft")
+    approved.commit("Draft a new policy and reword a commitment", {
+        "docs/a-draft.md": draft,
+        "docs/policy.md": policy(commitment="We improve the SMS every quarter.")},
+        date="2026-02-01")
+    _, data = findings_of(capsys, approved.root)
+    assert ("doc.changed-after-approval", 22) in rules_in(data, "docs/policy.md")
+
+
 def test_reapproved_edit_passes(capsys, approved):
     approved.commit("Policy 1.1: reword a commitment", {
         "docs/policy.md": policy(version="1.1", approved_on="2026-02-01",
