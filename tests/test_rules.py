@@ -1453,12 +1453,23 @@ def test_id_family(identifier: str, expected_family: str) -> None:
 
 def test_record_standard_defaults_to_2018_and_reads_2011(tmp_path: Path) -> None:
     old = edit(REVIEW_2011, "type: management-review\n",
-               "type: management-review\nstandard: iso20000-1:2011\n")
+               'type: management-review\nstandard: iso20000-1:2011\nclauses: ["6.1", "9.2"]\n')
     root = write_files(tmp_path, {REVIEW_PATH: REVIEW, REVIEW_2011_PATH: old})
     config = config_mod.load(root)
     repo = validate(root, config, config.rule_pack(), AS_OF).repo
     assert {r.path: r.standard for r in repo.records} == {
         REVIEW_PATH: "iso20000-1:2018", REVIEW_2011_PATH: "iso20000-1:2011"}
+    new, old_review = repo.by_id["MR-2026-02"], next(r for r in repo.records
+                                                     if r.path == REVIEW_2011_PATH)
+    assert new.clauses == ["9.3"] and new.attendees == [
+        "Managing Director", "SMS Manager", "Service Desk Lead"]
+    crosswalk = {"6.1": ["new-6.1", "shared"], "9.2": ["new-9.2", "shared"], "9.3": ["no"]}
+    assert new.clauses_2018(crosswalk) == ["9.3"]  # already 2018 numbers
+    assert old_review.clauses_2018(crosswalk) == ["new-6.1", "shared", "new-9.2"]
+
+
+def test_config_yaml_error_line_is_the_file_line() -> None:
+    assert frontmatter.parse_yaml("pack: x\nrules: [a\n").error_line == 2
 
 
 # ---------------------------------------------------------------- coverage of the pack
