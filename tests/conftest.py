@@ -8,12 +8,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from smsdocs import config as config_mod
 from smsdocs.findings import Finding
 from smsdocs.validate import validate
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 23)
+# The same day for subprocesses that read SOURCE_DATE_EPOCH (the MkDocs plugin's fallback).
+AS_OF_EPOCH = str(int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC).timestamp()))
+
+# The oracle for rule severities and for each profile's rule list: a table written by hand
+# (tests/fixtures/rule_severities.yaml), never read from the pack under test.
+_TABLE = yaml.safe_load((REPO_ROOT / "tests" / "fixtures" / "rule_severities.yaml")
+                        .read_text(encoding="utf-8"))
+SEVERITY: dict[str, str] = _TABLE["severity"]
+PROFILE_RULES: dict[str, set[str]] = {
+    "2018": set(SEVERITY) - set(_TABLE["only_2011"]),
+    "2011": set(SEVERITY) - set(_TABLE["only_2018"]),
+}
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:

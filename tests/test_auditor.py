@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -304,3 +306,74 @@ def test_internal_fields_of_actions_and_records_are_dropped(tmp_path: Path) -> N
                          '<a href="https://git.example.org/x">src</a><!-- x --></p>', "policy/")
     assert "<a" not in html and "<!--" not in html and "<code>CA-001</code>" in html
     assert html.count("(not in the auditor edition)") == 3
+
+
+# ---------------------------------------------------------------------- tampering by kind
+@pytest.fixture(scope="module")
+def pack(example: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pack") / "pack.zip"
+    proc = smsdocs("pack", str(example), "--out", str(out), cwd=out.parent)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return out
+
+
+def _rewrite(src: Path, dst: Path, entries: list[tuple[str, bytes]]) -> Path:
+    """Write a zip holding exactly these (name, data) entries, in order."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about a duplicate name
+        with zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, data in entries:
+                archive.writestr(name, data)
+    return dst
+
+
+def _entries(pack: Path) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(pack) as archive:
+        return [(info.filename, archive.read(info)) for info in archive.infolist()]
+
+
+EVIL = b"<!doctype html><p>forged evidence</p>\n"
+
+
+def _tamper(kind: str, entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    if kind == "added":
+        return [*entries, ("site/extra.html", EVIL)]
+    if kind == "removed":
+        return [(n, d) for n, d in entries if n != "coverage.md"]
+    if kind == "replaced":
+        return [(n, EVIL if n == "site/index.html" else d) for n, d in entries]
+    if kind == "duplicate-forged-first":  # readers that take the first copy see the forgery
+        at = next(i for i, (n, _) in enumerate(entries) if n == "site/index.html")
+        return [*entries[:at], ("site/index.html", EVIL), *entries[at:]]
+    if kind == "duplicate-forged-last":
+        return [*entries, ("site/index.html", EVIL)]
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind,problem", [
+    ("added", "site/extra.html: not listed in the manifest"),
+    ("removed", "coverage.md: listed in the manifest but missing"),
+    ("replaced", "site/index.html: content does not match its SHA-256"),
+    ("duplicate-forged-first", "site/index.html: 2 entries with this name"),
+    ("duplicate-forged-last", "site/index.html: 2 entries with this name"),
+])
+def test_pack_verify_detects_tampering(kind: str, problem: str, pack: Path,
+                                       tmp_path: Path) -> None:
+    ok = smsdocs("pack", "--verify", str(pack), cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    tampered = _rewrite(pack, tmp_path / f"{kind}.zip", _tamper(kind, _entries(pack)))
+    bad = smsdocs("pack", "--verify", str(tampered), cwd=tmp_path)
+    assert bad.returncode == 1 and f"smsdocs: {problem}" in bad.stderr.splitlines(), bad.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17: the manifest is not bound to the source "
+                                       "(or signed), so a consistent edit verifies")
+def test_pack_verify_detects_a_consistently_edited_manifest(pack: Path, tmp_path: Path) -> None:
+    entries = dict(_entries(pack))
+    manifest = json.loads(entries["manifest.json"])
+    entries["site/index.html"] = EVIL
+    manifest["files"]["site/index.html"] = hashlib.sha256(EVIL).hexdigest()
+    entries["manifest.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    tampered = _rewrite(pack, tmp_path / "consistent.zip", list(entries.items()))
+    bad = smsdocs("pack", "--verify", str(tampered), cwd=tmp_path)
+    assert bad.returncode == 1

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import write_files
+from conftest import PROFILE_RULES, SEVERITY, write_files
 from smsdocs import rulepack
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
@@ -154,7 +154,7 @@ def test_as_of_changes_overdue(tmp_path: Path) -> None:
 def test_broken_config_exits_2_naming_file_and_line(clean: Path, config: str, line: int,
                                                     words: str) -> None:
     (clean / "smsdocs.yml").write_text(config, encoding="utf-8")
-    result = smsdocs("check", clean)
+    result = smsdocs("check", clean, "--as-of", "2026-11-23")
     assert result.returncode == 2
     assert result.stdout == ""
     assert f"smsdocs.yml:{line}: " in result.stderr, result.stderr
@@ -223,7 +223,7 @@ def test_github_annotations(broken: Path) -> None:
 def test_github_escapes_newlines_and_percent(tmp_path: Path) -> None:
     text = NC.replace("status: closed", "status: 100%\n  done")  # folded into '100% done'
     root = write_files(tmp_path, {NC_PATH: text})
-    result = smsdocs("check", root, "--format", "github")
+    result = smsdocs("check", root, "--format", "github", "--as-of", "2026-11-23")
     (annotation,) = [line for line in result.stdout.splitlines() if "title=field.value" in line]
     assert annotation.startswith(f"::error file={NC_PATH},line=7,title=field.value::")
     assert "100%25 done" in annotation
@@ -246,7 +246,7 @@ def test_profile_option(tmp_path: Path) -> None:
     result = smsdocs("check", root, "--format", "json", "--as-of", "2026-11-23")
     rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
     assert result.returncode == 1 and "review.input.context-changes" in rules
-    assert smsdocs("check", root, "--profile", "1999").returncode == 2
+    assert smsdocs("check", root, "--profile", "1999", "--as-of", "2026-11-23").returncode == 2
 
 
 def test_rules_command_lists_every_rule(clean: Path) -> None:
@@ -254,9 +254,9 @@ def test_rules_command_lists_every_rule(clean: Path) -> None:
     assert result.returncode == 0
     pack = rulepack.load(profile="2011")
     assert result.stdout.startswith(f"{pack.name} v{pack.version}, profile 2011: "
-                                    f"{len(pack.rules)} rules")
-    listed = {line.split()[0] for line in result.stdout.splitlines()[1:]}
-    assert listed == set(pack.rules)
+                                    f"{len(PROFILE_RULES['2011'])} rules")
+    listed = {line.split()[0]: line.split()[1] for line in result.stdout.splitlines()[1:]}
+    assert listed == {rule: SEVERITY[rule] for rule in PROFILE_RULES["2011"]}
     assert "review.input.new-services" in result.stdout
     assert "review.input.context-changes" not in result.stdout
 
@@ -265,7 +265,7 @@ def test_encoding_error_reported_not_raised(tmp_path: Path) -> None:
     (tmp_path / "records").mkdir()
     (tmp_path / "records" / "latin1.md").write_bytes(
         b"---\nid: NC-002\ntype: nonconformity\ntitle: Caf\xe9\n---\n")
-    result = smsdocs("check", tmp_path, "--format", "json")
+    result = smsdocs("check", tmp_path, "--format", "json", "--as-of", "2026-11-23")
     assert result.returncode == 1
     (finding,) = json.loads(result.stdout)["findings"]  # the file is not read: no record
     assert (finding["rule"], finding["file"], finding["line"]) == (
@@ -274,6 +274,6 @@ def test_encoding_error_reported_not_raised(tmp_path: Path) -> None:
 
 def test_control_character_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
     root = write_files(tmp_path, {NC_PATH: NC.replace("title: Emergency", "title: \x07Emergency")})
-    result = smsdocs("check", root, "--format", "json")
+    result = smsdocs("check", root, "--format", "json", "--as-of", "2026-11-23")
     assert result.returncode == 1
     assert json.loads(result.stdout)["findings"][0]["rule"] == "frontmatter.invalid"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -45,10 +46,22 @@ def test_edit_of_approved_policy_without_reapproval_is_caught_at_the_line(capsys
         code, data = findings_of(capsys, approved.root, *extra)
         hits = [f for f in data["findings"] if f["rule"] == "doc.changed-after-approval"]
         assert code == 1
-        assert [(h["file"], h["line"]) for h in hits] == [("docs/policy.md", 22)]
+        assert [(h["file"], h["line"], h["severity"]) for h in hits] == [
+            ("docs/policy.md", 22, "error")]
         lines = (approved.root / "docs/policy.md").read_text().split("\n")
         assert lines[21] == "- We improve the SMS every quarter."
         assert "Bob Editor" in hits[0]["message"] and "Reword a commitment" in hits[0]["message"]
+
+
+def test_a_draft_next_to_it_does_not_stop_document_control(capsys, approved):
+    draft = policy().replace("id: POL-001", "id: POL-000").replace("status: approved",
+                                                                   "status: draft")
+    approved.commit("Draft a new policy and reword a commitment", {
+        "docs/a-draft.md": draft,
+        "docs/policy.md": policy(commitment="We improve the SMS every quarter.")},
+        date="2026-02-01")
+    _, data = findings_of(capsys, approved.root)
+    assert ("doc.changed-after-approval", 22) in rules_in(data, "docs/policy.md")
 
 
 def test_reapproved_edit_passes(capsys, approved):
@@ -83,6 +96,22 @@ def test_uncommitted_and_staged_edits_count(capsys, approved):
     assert ("doc.changed-after-approval", 22) in rules_in(data, "docs/policy.md")
 
 
+def test_an_uncommitted_edit_is_dated_by_as_of_not_by_the_clock(capsys, tmp_path):
+    """Approved (and committed) on 2026-11-23, then edited without a commit: on the approval
+    day that edit is part of the approved text; a day later it is a change without approval.
+    The real clock (any day after 2026-11-23) must not decide."""
+    repo = Repo(tmp_path / "sms")
+    repo.commit("Approve", {"docs/policy.md": policy(approved_on=AS_OF)}, date=AS_OF)
+    repo.write({"docs/policy.md": policy(approved_on=AS_OF, commitment="Edited today.")})
+    _, data = findings_of(capsys, repo.root)
+    assert not any(f["rule"] == "doc.changed-after-approval" for f in data["findings"])
+    code, out, _ = run_cli(capsys, "check", str(repo.root), "--format", "json",
+                           "--as-of", "2026-11-24")
+    hits = [(f["line"], "uncommitted" in f["message"]) for f in json.loads(out)["findings"]
+            if f["rule"] == "doc.changed-after-approval"]
+    assert code == 1 and hits == [(22, True)]
+
+
 def test_review_decisions_are_protected_but_status_and_slips_are_not_errors(capsys, approved):
     approved.commit("Close MR-ACT-001, move MR-ACT-001 on", {
         "records/mr.md": review(status1="in-progress", target1="2026-10-31")}, date="2026-04-01")
@@ -93,7 +122,8 @@ def test_review_decisions_are_protected_but_status_and_slips_are_not_errors(caps
         date="2026-05-01", author="Carol Changer")
     _, data = findings_of(capsys, approved.root)
     hits = [f for f in data["findings"] if f["rule"] == "record.decision-edited"]
-    assert [(h["file"], h["line"]) for h in hits] == [("records/mr.md", 13)]
+    assert [(h["file"], h["line"], h["severity"]) for h in hits] == [
+        ("records/mr.md", 13, "error")]
     assert "owner changed from 'Service Delivery Manager' to 'CTO'" in hits[0]["message"]
     assert "Carol Changer" in hits[0]["message"]
 
@@ -103,7 +133,7 @@ def test_document_control_is_skipped_outside_git(capsys, tmp_path):
     (tmp_path / "docs/policy.md").write_text(policy(), encoding="utf-8")
     _, data = findings_of(capsys, tmp_path)
     assert not any(f["rule"].startswith("doc.") for f in data["findings"])
-    code, _, err = run_cli(capsys, "check", str(tmp_path), "--base", "main")
+    code, _, err = run_cli(capsys, "check", str(tmp_path), "--base", "main", "--as-of", AS_OF)
     assert code == 2 and "git work tree" in err
 
 
@@ -270,7 +300,8 @@ def test_baseline_suppresses_existing_findings_and_fails_on_a_new_one(capsys, ap
     code, out, _ = run_cli(capsys, "check", str(approved.root), "--as-of", AS_OF,
                            "--baseline", str(out_file))
     assert code == 0, out
-    assert f"{sum(e['count'] for e in stored['findings'])} baselined finding(s) suppressed" in out
+    suppressed = sum(e["count"] for e in stored["findings"])
+    assert re.search(rf"(?<!\d){suppressed} baselined finding\(s\) suppressed", out), out
     # shifting every line of the review down keeps its findings baselined
     text = (approved.root / "records/mr.md").read_text()
     approved.write({"records/mr.md": text.replace("# Management review, first half of 2026\n",

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import check_tree, write_files
+from conftest import AS_OF, AS_OF_EPOCH, check_tree, write_files
 from smsdocs import charts, inputpack, interchange
 from smsdocs import config as config_mod
 from smsdocs.validate import validate
 
 DATA = Path(__file__).parent / "data"
 SVG = "{http://www.w3.org/2000/svg}"
+DAY = AS_OF.isoformat()  # scaffolds are dated, never "today"
 
 
 def smsdocs(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -27,9 +29,10 @@ def smsdocs(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 def test_scaffolds_fail_only_with_placeholders(tmp_path: Path) -> None:
     for kind in ("management-review", "nonconformity", "internal-audit", "policy",
                  "procedure", "plan"):
-        result = smsdocs("new", kind, "--root", str(tmp_path), "--title", f"New {kind}")
+        result = smsdocs("new", kind, "--root", str(tmp_path), "--title", f"New {kind}",
+                         "--date", DAY)
         assert result.returncode == 0, result.stderr
-    findings = check_tree(tmp_path, as_of=dt.date.today())
+    findings = check_tree(tmp_path, as_of=AS_OF)
     assert findings, "a fresh scaffold must not pass: its prompts are unwritten"
     errors = {f.rule for f in findings if f.severity == "error"}
     # the prompts in the body and in front matter (owners left as "[insert owner]")
@@ -53,7 +56,8 @@ def test_new_refuses_to_overwrite_and_allocates_next_id(tmp_path: Path) -> None:
 
 
 def test_filling_a_scaffold_removes_its_findings(tmp_path: Path) -> None:
-    smsdocs("new", "nonconformity", "--root", str(tmp_path), "--title", "Unapproved change")
+    smsdocs("new", "nonconformity", "--root", str(tmp_path), "--title", "Unapproved change",
+            "--date", DAY)
     path = next((tmp_path / "records" / "nonconformities").glob("*.md"))
     text = path.read_text()
     text = re.sub(r"\[describe: [^\]]*\]", "An emergency change went live without CAB review "
@@ -63,7 +67,7 @@ def test_filling_a_scaffold_removes_its_findings(tmp_path: Path) -> None:
     text = text.replace('"[describe how success will be measured]"',
                         "No emergency change without review for two quarters")
     path.write_text(text)
-    findings = check_tree(tmp_path, as_of=dt.date.today())
+    findings = check_tree(tmp_path, as_of=AS_OF)
     assert [f for f in findings if f.file.endswith(path.name)
             and f.rule == "content.placeholder"] == []
 
@@ -257,7 +261,8 @@ def test_scaffold_fill_check_build(tmp_path: Path) -> None:
     write_files(tmp_path, {"mkdocs.yml": "site_name: Loop\ntheme: {name: material}\n"
                                          "plugins: [search, smsdocs]\n",
                            "docs/index.md": "# Loop\n"})
-    made = smsdocs("new", "management-review", "--root", str(tmp_path), "--title", "Q4 review")
+    made = smsdocs("new", "management-review", "--root", str(tmp_path), "--title", "Q4 review",
+                   "--date", DAY)
     assert made.returncode == 0, made.stderr
     path = next((tmp_path / "records" / "management-reviews").glob("*.md"))
     filled = re.sub(r"\[describe: [^\]]*\]", "Reviewed with figures for the period: the "
@@ -272,12 +277,12 @@ def test_scaffold_fill_check_build(tmp_path: Path) -> None:
                                 "No unauthorised change for two quarters")):
         filled = filled.replace(placeholder, value)
     path.write_text(filled)
-    errors = [f for f in check_tree(tmp_path, as_of=dt.date.today()) if f.severity == "error"]
+    errors = [f for f in check_tree(tmp_path, as_of=AS_OF) if f.severity == "error"]
     assert errors == []
     site = tmp_path / "site"
     built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d",
                             str(site)], cwd=tmp_path, capture_output=True, text=True,
-                           check=False)
+                           check=False, env={**os.environ, "SOURCE_DATE_EPOCH": AS_OF_EPOCH})
     assert built.returncode == 0, built.stderr
     page = site / "records" / "management-reviews" / path.stem / "index.html"
     assert "Improve the change process" in page.read_text()

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import PROFILE_RULES
 from gitrepo import Repo
 from smsdocs import config as config_mod
 from test_plugin import REVIEW_SECTIONS, article, broken_links, mkdocs_build
@@ -199,7 +200,7 @@ def test_rules_page_lists_every_rule_as_configured(site: Path) -> None:
     pack = config_mod.load(root).rule_pack()
     html = page(site, "registers/rules")
     listed = re.findall(r'<tr id="rule-[^"]*" data-rule="([^"]+)"', html)
-    assert sorted(listed) == sorted(pack.rules) and len(listed) > 50
+    assert sorted(listed) == sorted(PROFILE_RULES["2018"])  # the table, not the pack
     overdue = next(r for r in rows(html, "data-rule") if 'data-rule="action.overdue"' in r)
     assert "smsdocs-severity-error" in overdue  # warning in the pack, error in smsdocs.yml
     unknown = next(r for r in rows(html, "data-rule") if 'data-rule="ref.clause-unknown"' in r)
@@ -223,7 +224,8 @@ def test_clause_page_shows_coverage_with_providers_and_justified_gaps(site: Path
     assert 'data-state="gap"' in scope and ">gap<" in scope
     assert "The scope is stated in the SMS plan" in scope and "stays a gap" in scope
     index = page(site, "clauses")
-    assert "Required information" in index and re.search(r"0 of 1 covered.*1 gap", index)
+    assert "Required information" in index
+    assert re.search(r"(?<!\d)0 of 1 covered.*(?<!\d)1 gap", index)
 
 
 def test_2011_record_on_its_2018_clause_pages_with_its_2011_number(site: Path) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import jsonschema
 import pytest
+from conftest import AS_OF_EPOCH
 from smsdocs import engine
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -201,7 +202,9 @@ def mkdocs_build(root: Path, site: Path, strict: bool = True) -> subprocess.Comp
     """A real build with the installed engine (ProperDocs preferred: smsdocs.engine)."""
     cmd = engine.build_command(engine.choose(), str(root / "mkdocs.yml"), str(site),
                                strict=strict, quiet=False)
-    env = engine.environment({**os.environ, "PYTHONWARNINGS": "ignore"})
+    # the as-of date when neither mkdocs.yml nor smsdocs.yml pins one: never today
+    env = engine.environment({**os.environ, "PYTHONWARNINGS": "ignore",
+                              "SOURCE_DATE_EPOCH": AS_OF_EPOCH})
     return subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, timeout=300)
 
 

@@ -7,7 +7,8 @@ produce, so a case fails on a missing finding, a wrong line, and on any extra fi
 edit should not have caused. coverage.gap is left out of those sets (a repository of one or
 two files cannot cover the standard) and tested on the complete set.
 
-Known defects of the checker are pinned by strict xfail tests at the end of the file.
+Defects found in the checker keep a regression test each, in the section "fixed defects"
+near the end of the file.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, rules_at, write_files
+from conftest import AS_OF, PROFILE_RULES, SEVERITY, rules_at, write_files
 from mkdocs.utils.meta import get_data
 from smsdocs import config as config_mod
 from smsdocs import frontmatter, rulepack
@@ -36,6 +37,16 @@ HAS_CATALOGUE = (PACK_DIR / "clauses.yaml").exists()
 
 def fixture(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def with_severity(findings: list[Finding]) -> set[tuple[str, int, str]]:
+    """The (rule, line, severity) triples of the findings."""
+    return {(f.rule, f.line, f.severity.value) for f in findings}
+
+
+def expected(*pairs: tuple[str, int]) -> set[tuple[str, int, str]]:
+    """(rule, line) pairs with the severity the table gives each rule."""
+    return {(rule, line, SEVERITY[rule]) for rule, line in pairs}
 
 
 REVIEW = fixture("valid_review.md")
@@ -761,6 +772,7 @@ CASES: list[Case] = [
 def test_failing_fixture(c: Case, sms_repo: Findings) -> None:
     findings = sms_repo(c.files, profile=c.profile, as_of=c.as_of)
     assert rules_at(findings) == set(c.expect), [str(f) for f in findings]
+    assert with_severity(findings) == expected(*c.expect)
     assert {f.file for f in findings} == {c.file}
     assert not [f for f in findings if "{" in f.message or "{" in f.hint], \
         "a message placeholder was left unfilled"
@@ -810,11 +822,12 @@ def test_coverage_gap_for_a_missing_document(all_findings: Findings) -> None:
     del files[DOC["valid_sla.md"].path]
     findings = all_findings(files)
     # A gap belongs to the repository: reported at smsdocs.yml, never on the plan.
-    assert rules_at(findings) == {(GAP, 1)}
+    assert with_severity(findings) == expected((GAP, 1))
     assert {f.file for f in findings} == {"smsdocs.yml"}
     assert "service-level-agreements" in findings[0].hint
     assert "`smsdocs new sla`" in findings[0].hint
     assert findings[0].severity is Severity.WARNING
+    assert "justified" not in findings[0].message  # no justification given
 
 
 def test_coverage_gap_for_a_retired_document(all_findings: Findings) -> None:
@@ -869,7 +882,8 @@ def test_latin1_bytes_report_encoding_at_their_line(tmp_path: Path, sms_repo: Fi
     path.parent.mkdir(parents=True)
     path.write_bytes(text.encode("latin-1"))
     findings = sms_repo({PLAN_PATH: PLAN})
-    assert rules_at(findings) == {("frontmatter.encoding", line_of(text, "Juli\u00e9"))}
+    assert with_severity(findings) == expected(("frontmatter.encoding",
+                                                 line_of(text, "Juli\u00e9")))
     assert "0xe9" in findings[0].message
 
 
@@ -877,7 +891,7 @@ def test_windows_1252_quote_in_front_matter(tmp_path: Path, sms_repo: Findings) 
     path = tmp_path / NC_PATH
     path.parent.mkdir(parents=True)
     path.write_bytes(NC.replace("title: Emergency", "title: \x93Emergency\x94").encode("latin-1"))
-    assert rules_at(sms_repo({})) == {("frontmatter.encoding", 4)}
+    assert with_severity(sms_repo({})) == expected(("frontmatter.encoding", 4))
 
 
 def test_placeholder_not_for_na_with_a_reason(sms_repo: Findings) -> None:
@@ -1174,7 +1188,8 @@ def test_a_crashing_check_is_reported_and_other_files_still_checked(
     monkeypatch.setattr(sections_check, "check_record", explode)
     review = drop_section(REVIEW, "Audit results")
     findings = sms_repo({PLAN_PATH: PLAN, REVIEW_PATH: review})
-    assert rules_at(findings) == {("check.crashed", 1), ("review.input.audits", h1(review))}
+    assert with_severity(findings) == expected(("check.crashed", 1),
+                                               ("review.input.audits", h1(review)))
     crashed = next(f for f in findings if f.rule == "check.crashed")
     assert crashed.file == PLAN_PATH and "RuntimeError: boom" in crashed.message
 
@@ -1238,13 +1253,21 @@ def test_front_matter_error_line_is_a_file_line(text: str, line: int) -> None:
         assert front.error is not None and front.error_line == line
 
 
-# ---------------------------------------------------------------- known defects (xfail)
+# ---------------------------------------------------------------- fixed defects (regressions)
 
 
 @pytest.mark.parametrize("char", ["\x07", "\x7f", "\x0c"])
 def test_control_character_in_front_matter_is_reported(char: str, sms_repo: Findings) -> None:
     text = edit(NC, "title: Emergency changes", f"title: Emergency{char} changes")
     assert rules_at(sms_repo({NC_PATH: text})) == {("frontmatter.invalid", 4)}
+
+
+def test_control_character_after_non_ascii_text_is_reported_at_its_line(
+        sms_repo: Findings) -> None:
+    """libyaml reports the position in bytes of UTF-8, not in characters."""
+    text = edit(NC, "owner: Change Manager\nstatus", "owner: Jos\u00e9 \u0800 M\x1f\nstatus")
+    assert with_severity(sms_repo({NC_PATH: text})) == expected(
+        ("frontmatter.invalid", line_of(text, "owner: Jos")))
 
 
 def test_self_referencing_alias_with_bad_date_does_not_hang(sms_repo: Findings) -> None:
@@ -1257,7 +1280,9 @@ def test_self_referencing_alias_with_bad_date_does_not_hang(sms_repo: Findings) 
 def test_self_referencing_id_does_not_escape_the_run(sms_repo: Findings) -> None:
     text = "---\nid: &a [*a]\ntype: nonconformity\ntitle: Loop\n---\n# x\n"
     findings = sms_repo({NC_PATH: text, PLAN_PATH: PLAN})
-    assert findings and all(f.file == NC_PATH for f in findings)
+    assert {f.file for f in findings} == {NC_PATH}  # the plan next to it is still clean
+    # an alias that refers to itself is unreadable front matter: one finding, at its line
+    assert with_severity(findings) == expected(("frontmatter.invalid", 2))
 
 
 def test_line_separator_in_a_value_does_not_shift_lines(sms_repo: Findings) -> None:
@@ -1283,8 +1308,45 @@ def test_ref_unknown_line_after_a_wrapped_code_span(wrapped: str, sms_repo: Find
 
 @pytest.mark.parametrize("word", ["yes", "no", "on", "off"])
 def test_boolean_in_a_text_list_is_a_type_error(word: str, sms_repo: Findings) -> None:
-    text = edit(REVIEW, "  - Service Desk Lead", f"  - {word}")
-    assert rules_at(sms_repo({REVIEW_PATH: text})) == {("field.type", line_of(text, f"  - {word}"))}
+    text = edit(REVIEW, "  - SMS Manager", f"  - {word}")
+    (finding,) = sms_repo({REVIEW_PATH: text})
+    assert (finding.rule, finding.line) == ("field.type", line_of(text, f"  - {word}"))
+    assert "'attendees[2]'" in finding.message  # the second attendee, counted from 1
+
+
+def test_unknown_type_still_checks_the_fields_after_status(sms_repo: Findings) -> None:
+    text = edit(edit(NC, "type: nonconformity", "type: non-conformity"),
+                "status: closed", "status: closed\nnext_review: soon")
+    assert with_severity(sms_repo({NC_PATH: text})) == expected(
+        ("record.type-unknown", 3), ("field.date", line_of(text, "next_review: soon")))
+
+
+def test_a_list_field_of_an_action_written_as_text(sms_repo: Findings) -> None:
+    text = edit(NC, 'clauses: ["8.5.1.3"]', 'clauses: "8.5.1.3"')
+    (finding,) = sms_repo({NC_PATH: text})
+    assert (finding.rule, finding.line) == ("field.type", line_of(text, 'clauses: "8.5.1.3"'))
+    assert finding.message == "'CA-001.clauses' must be a list"
+    assert finding.hint == 'Write it as a list, e.g. clauses: ["…"].'
+
+
+def test_an_action_that_is_not_a_mapping_is_named_by_its_position(sms_repo: Findings) -> None:
+    start = REVIEW.index("  - id: MR-ACT-002")
+    end = REVIEW.index("---\n# Management review")
+    text = REVIEW[:start] + "  - Renew the hosting contract\n" + REVIEW[end:]
+    findings = sms_repo({REVIEW_PATH: text})
+    assert rules_at(findings) == {("field.type", line_of(text, "  - Renew the")),
+                                  ("ref.unknown", line_of(text, "(MR-ACT-002)"))}  # the prose
+    (finding,) = [f for f in findings if f.rule == "field.type"]
+    assert "'actions[2]'" in finding.message
+
+
+def test_ref_unknown_line_after_many_short_lines(sms_repo: Findings) -> None:
+    """Each prose fragment is placed back on its own line, however many come before (ZZ- is
+    no known family, so those ids are quiet; they only make prose fragments)."""
+    items = "".join(f"- ZZ-{n} ok\n" for n in range(12))
+    text = REVIEW + f"\n## Notes\n\n{items}- see NC-077\n- ZZ-99 done\n"
+    assert rules_at(sms_repo(with_nc(text)), REVIEW_PATH) == {
+        ("ref.unknown", line_of(text, "- see NC-077"))}
 
 
 def test_unknown_type_gives_no_second_status_error(sms_repo: Findings) -> None:
@@ -1302,6 +1364,20 @@ def test_heading_portable_quiet_inside_html_comment(sms_repo: Findings) -> None:
     assert sms_repo({NC_PATH: text}) == []
 
 
+def test_objective_row_number_in_the_first_column_does_not_count(sms_repo: Findings) -> None:
+    """The first cell names the objective; its target must be in another cell."""
+    text = edit(PLAN, "| Satisfied customers | survey score | KPI-07 |",
+                "| Objective 3 | survey score | high |")
+    assert with_severity(sms_repo({PLAN_PATH: text})) == expected(
+        ("plan.objectives", line_of(text, "| Objective 3 |")))
+
+
+def test_follow_up_runs_with_the_discussion_loop_disabled(sms_repo: Findings) -> None:
+    case_ = next(c for c in CASES if c.id == "previous-actions-not-followed-up")
+    config = "rules:\n  review.discussion-loop:\n    enabled: false\n"
+    assert rules_at(sms_repo({**case_.files, "smsdocs.yml": config})) == set(case_.expect)
+
+
 def test_objective_row_message_names_the_objective(sms_repo: Findings) -> None:
     text = edit(PLAN, "| survey score | KPI-07 |", "| survey score | high |")
     (finding,) = sms_repo({PLAN_PATH: text})
@@ -1309,18 +1385,19 @@ def test_objective_row_message_names_the_objective(sms_repo: Findings) -> None:
 
 
 @pytest.mark.parametrize("text", ["---\n\n---\n# H\n", "---\n# draft\n---\n# H\n"])
-def test_empty_front_matter_block_agrees_with_mkdocs(text: str) -> None:
-    doc, data = get_data(text)
-    front = frontmatter.split(text)
-    assert front.error is not None or front.body.lstrip("\n") == doc
+def test_empty_front_matter_block_is_reported(text: str, sms_repo: Findings) -> None:
+    assert get_data(text) == (text, {})  # MkDocs shows the block as page text
+    assert frontmatter.split(text).error is not None
+    assert with_severity(sms_repo({NC_PATH: text})) == expected(("frontmatter.invalid", 2))
 
 
-def test_multimarkdown_meta_agrees_with_mkdocs() -> None:
+def test_multimarkdown_meta_is_reported(sms_repo: Findings) -> None:
+    """MkDocs reads MultiMarkdown metadata; smsdocs does not check it, and says so."""
     text = "id: NC-002\ntype: nonconformity\n\n# Body\n"
     doc, data = get_data(text)
     assert (doc, data) == ("# Body\n", {"id": "NC-002", "type": "nonconformity"})
-    front = frontmatter.split(text)
-    assert front.error is not None or (front.data == data and front.body.lstrip("\n") == doc)
+    assert "MultiMarkdown" in (frontmatter.split(text).error or "")
+    assert with_severity(sms_repo({NC_PATH: text})) == expected(("frontmatter.invalid", 1))
 
 
 def test_config_tuning_a_rule_of_the_other_profile(sms_repo: Findings) -> None:
@@ -1346,6 +1423,112 @@ def test_config_section_rule_without_applies_to_runs(sms_repo: Findings) -> None
               "    section:\n      aliases: [ownership]\n")
     findings = sms_repo({PLAN_PATH: PLAN, "smsdocs.yml": config})
     assert rules_at(findings) == {("org.ownership", h1(PLAN))}
+
+
+# ---------------------------------------------------------------- date boundaries
+# Every date rule the day before, the day of and the day after its boundary.
+
+DAY = dt.timedelta(days=1)
+
+
+def _days(when: dt.date) -> list[tuple[str, dt.date]]:
+    return [("before", when - DAY), ("of", when), ("after", when + DAY)]
+
+
+@pytest.mark.parametrize("offset,fires", [("before", False), ("of", False), ("after", True)])
+def test_doc_review_due_boundary(offset: str, fires: bool, sms_repo: Findings) -> None:
+    """Due on 2026-12-01: not late that day, late from the next."""
+    text = edit(PLAN, "next_review: 2027-03-01", "next_review: 2026-12-01")
+    as_of = dict(_days(dt.date(2026, 12, 1)))[offset]
+    want = {("doc.review-due", line_of(text, "next_review:"))} if fires else set()
+    assert with_severity(sms_repo({PLAN_PATH: text}, as_of=as_of)) == expected(*want)
+
+
+@pytest.mark.parametrize("offset,fires", [("before", False), ("of", False), ("after", True)])
+def test_action_overdue_boundary(offset: str, fires: bool, sms_repo: Findings) -> None:
+    """Target 2026-09-30: due that day, overdue from the next."""
+    text = edit(NC, "status: done\n    closed_on: 2026-09-20\n", "status: open\n")
+    text = edit(text, "status: closed", "status: open")
+    as_of = dict(_days(dt.date(2026, 9, 30)))[offset]
+    want = {("action.overdue", line_of(text, "target_date:"))} if fires else set()
+    assert with_severity(sms_repo({NC_PATH: text}, as_of=as_of)) == expected(*want)
+
+
+@pytest.mark.parametrize("key", ["approved_on", "last_reviewed"])
+@pytest.mark.parametrize("offset,fires", [("before", False), ("of", False), ("after", True)])
+def test_plan_annual_review_boundary(key: str, offset: str, fires: bool,
+                                     sms_repo: Findings) -> None:
+    """Reviewed on 2026-03-01: within 12 months up to 2027-03-01 (365 days), late after."""
+    text = edit(PLAN, "next_review: 2027-03-01", "next_review: 2027-06-01")
+    if key == "last_reviewed":
+        text = edit(text, "approved_on: 2026-03-01", "approved_on: 2025-06-01\n"
+                                                     "last_reviewed: 2026-03-01")
+    as_of = dict(_days(dt.date(2027, 3, 1)))[offset]
+    want = {("plan.annual-review", line_of(text, f"{key}: 2026-03-01"))} if fires else set()
+    assert with_severity(sms_repo({PLAN_PATH: text}, as_of=as_of)) == expected(*want)
+
+
+@pytest.mark.parametrize("offset,fires", [("before", True), ("of", False), ("after", False)])
+def test_action_target_date_against_the_record_date(offset: str, fires: bool,
+                                                    sms_repo: Findings) -> None:
+    """A corrective action may be due on the day the nonconformity was raised, not before."""
+    target = dict(_days(dt.date(2026, 8, 4)))[offset]
+    text = edit(NC, "target_date: 2026-09-30", f"target_date: {target}")
+    want = {("action.target-date", line_of(text, "target_date:"))} if fires else set()
+    assert with_severity(sms_repo({NC_PATH: text})) == expected(*want)
+
+
+@pytest.mark.parametrize("offset,fires", [("before", True), ("of", False), ("after", False)])
+def test_review_decision_target_date_against_the_review_date(offset: str, fires: bool,
+                                                             sms_repo: Findings) -> None:
+    """A decision may be due on the day of the review, not before (checked on that day, when
+    a decision due the day before is overdue as well)."""
+    target = dict(_days(dt.date(2026, 10, 15)))[offset]
+    text = edit(REVIEW, "target_date: 2027-01-31", f"target_date: {target}")
+    line = line_of(text, f"target_date: {target}")
+    want = {("review.decision.target-date", line), ("action.overdue", line)} if fires else set()
+    found = sms_repo({REVIEW_PATH: text}, as_of=dt.date(2026, 10, 15))
+    assert with_severity(found) == expected(*want)
+
+
+# ---------------------------------------------------------------- the model
+
+
+def test_count_by_severity() -> None:
+    from smsdocs.findings import count
+
+    def finding(severity: Severity) -> Finding:
+        return Finding(severity=severity, rule="x.y", file="f.md", line=1, message="m")
+    findings = [finding(Severity.ERROR), finding(Severity.WARNING), finding(Severity.WARNING)]
+    assert (count(findings, Severity.ERROR), count(findings, Severity.WARNING)) == (1, 2)
+
+
+@pytest.mark.parametrize("identifier,expected_family", [
+    ("MR-ACT-003", "MR-ACT-"), ("A-1", "A-"), ("NC-7", "NC-"), ("-1", ""), ("X1", "")])
+def test_id_family(identifier: str, expected_family: str) -> None:
+    from smsdocs.model import family
+    assert family(identifier) == expected_family
+
+
+def test_record_standard_defaults_to_2018_and_reads_2011(tmp_path: Path) -> None:
+    old = edit(REVIEW_2011, "type: management-review\n",
+               'type: management-review\nstandard: iso20000-1:2011\nclauses: ["6.1", "9.2"]\n')
+    root = write_files(tmp_path, {REVIEW_PATH: REVIEW, REVIEW_2011_PATH: old})
+    config = config_mod.load(root)
+    repo = validate(root, config, config.rule_pack(), AS_OF).repo
+    assert {r.path: r.standard for r in repo.records} == {
+        REVIEW_PATH: "iso20000-1:2018", REVIEW_2011_PATH: "iso20000-1:2011"}
+    new, old_review = repo.by_id["MR-2026-02"], next(r for r in repo.records
+                                                     if r.path == REVIEW_2011_PATH)
+    assert new.clauses == ["9.3"] and new.chair == "Managing Director" and new.attendees == [
+        "Managing Director", "SMS Manager", "Service Desk Lead"]
+    crosswalk = {"6.1": ["new-6.1", "shared"], "9.2": ["new-9.2", "shared"], "9.3": ["no"]}
+    assert new.clauses_2018(crosswalk) == ["9.3"]  # already 2018 numbers
+    assert old_review.clauses_2018(crosswalk) == ["new-6.1", "shared", "new-9.2"]
+
+
+def test_config_yaml_error_line_is_the_file_line() -> None:
+    assert frontmatter.parse_yaml("pack: x\nrules: [a\n").error_line == 2
 
 
 # ---------------------------------------------------------------- coverage of the pack
@@ -1388,12 +1571,16 @@ def coverage() -> dict[str, list[str]]:
     return mapping
 
 
-def pack_rule_ids() -> list[str]:
-    return sorted(set(rulepack.load(profile="2018").rules) | set(rulepack.load(
-        profile="2011").rules))
+@pytest.mark.parametrize("profile", ["2018", "2011"])
+def test_pack_rules_and_severities_match_the_table(profile: str) -> None:
+    pack = rulepack.load(profile=profile)
+    assert set(pack.rules) == PROFILE_RULES[profile]
+    wrong = {rule_id: (str(rule.severity), SEVERITY[rule_id])
+             for rule_id, rule in pack.rules.items() if str(rule.severity) != SEVERITY[rule_id]}
+    assert wrong == {}, "pack severity != table severity"
 
 
-@pytest.mark.parametrize("rule_id", pack_rule_ids())
+@pytest.mark.parametrize("rule_id", sorted(SEVERITY))
 def test_every_rule_has_a_failing_fixture(rule_id: str) -> None:
     tests = coverage().get(rule_id)
     assert tests, f"rule {rule_id} has no failing fixture in tests/test_rules.py"

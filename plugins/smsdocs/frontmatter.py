@@ -125,6 +125,8 @@ def _load(block: str, result: FrontMatter, offset: int) -> None:
         return
     except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
         position = getattr(exc, "position", 0) or 0
+        if SafeLoader.__name__ == "CSafeLoader":  # libyaml counts bytes of the UTF-8 text
+            position = len(block.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
         result.error = f"YAML error: {getattr(exc, 'reason', None) or exc}"
         result.error_line = offset + block.count("\n", 0, position)
         return

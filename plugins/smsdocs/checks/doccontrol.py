@@ -26,9 +26,10 @@ Key = Callable[[dict[str, Any]], tuple[str, ...]]
 
 def checker(history: RepositoryHistory, today: dt.date | None = None
             ) -> Callable[[Context, Repository, list[Page]], None]:
-    """A check for ``validate(extra_checks=...)`` bound to one repository history."""
+    """A check for ``validate(extra_checks=...)`` bound to one repository history; an
+    uncommitted edit counts as made on ``today``, by default the run's as-of date."""
     def run(ctx: Context, repo: Repository, pages: list[Page]) -> None:
-        check(ctx, repo, history, today or dt.date.today())
+        check(ctx, repo, history, today or ctx.as_of)
     return run
 
 
