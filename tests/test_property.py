@@ -88,6 +88,16 @@ def same(a: Any, b: Any, seen: set[tuple[int, int]] | None = None) -> bool:
     return bool(a == b or (a != a and b != b))  # NaN reads as NaN
 
 
+def _cyclic(value: Any, seen: frozenset[int] = frozenset()) -> bool:
+    """Whether a YAML value holds itself (an alias inside its own anchor)."""
+    if not isinstance(value, list | dict):
+        return False
+    if id(value) in seen:
+        return True
+    inner = value.values() if isinstance(value, dict) else value
+    return any(_cyclic(v, seen | {id(value)}) for v in inner)
+
+
 def agrees_with_mkdocs(text: str, findings: list[Finding]) -> None:
     """MkDocs is the oracle: the data it reads is the data smsdocs reads; a block it cannot
     read (and so shows as page text) is one frontmatter.invalid inside the block."""
@@ -99,7 +109,11 @@ def agrees_with_mkdocs(text: str, findings: list[Finding]) -> None:
         # names a record (id and type) and otherwise leaves alone
         assert len(invalid) == int("id" in data and "type" in data), (data, findings)
         return
-    if doc != text:  # MkDocs read a mapping and stripped the block
+    if doc != text and _cyclic(data):
+        # MkDocs reads an alias that holds itself as an endless structure; smsdocs refuses
+        # to expand it (issue 17: aliases expand under a budget) and says so once
+        assert len(invalid) == 1, findings
+    elif doc != text:  # MkDocs read a mapping and stripped the block
         assert invalid == []
         assert same(frontmatter.split(text).data, data)
     else:
@@ -220,9 +234,12 @@ def test_dumped_front_matter(repo: Path, fields: dict[str, Any], extra: dict[str
     # not a defect: a text value with a line '---' in it ends MkDocs' block there too
     assume(front_matter_of(text) == dumped)
     findings = run(repo, text.encode("utf-8"))
-    assert "frontmatter.invalid" not in {f.rule for f in findings}
     doc, mkdocs_data = get_data(text)
     assert doc != text  # MkDocs read it
+    if loop:  # endless once expanded: refused under the alias budget, reported once
+        assert [f.rule for f in findings].count("frontmatter.invalid") == 1
+        return
+    assert "frontmatter.invalid" not in {f.rule for f in findings}
     assert same(frontmatter.split(text).data, mkdocs_data)
 
 
