@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +29,26 @@ PROFILE_RULES: dict[str, set[str]] = {
     "2018": set(SEVERITY) - set(_TABLE["only_2011"]),
     "2011": set(SEVERITY) - set(_TABLE["only_2018"]),
 }
+
+
+def copy_example(root: Path, env: dict[str, str] | None = None,
+                 prepare: Callable[[Path], None] | None = None,
+                 message: str = "example") -> Path:
+    """The bundled example (docs, records and site configs) copied to root; with `env`,
+    committed in a fresh git repository (a fixed source commit) after `prepare` ran."""
+    root.mkdir(parents=True)
+    for name in ("docs", "records"):
+        shutil.copytree(REPO_ROOT / name, root / name)
+    for name in ("mkdocs.yml", "mkdocs.auditor.yml", "smsdocs.yml"):
+        if (REPO_ROOT / name).is_file():
+            shutil.copy2(REPO_ROOT / name, root / name)
+    if prepare is not None:
+        prepare(root)
+    if env is not None:
+        for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"],
+                    ["git", "commit", "-q", "-m", message]):
+            subprocess.run(cmd, cwd=root, env=env, check=True, capture_output=True)
+    return root
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:

@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import warnings
@@ -19,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import copy_example
 from smsdocs import engine
 from test_plugin import broken_links
 
@@ -79,17 +79,8 @@ def _canary_files(root: Path) -> None:
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled example with canary content, committed in a fresh git repository."""
-    root = tmp_path_factory.mktemp("auditor") / "sms"
-    root.mkdir()
-    for name in ("docs", "records"):
-        shutil.copytree(REPO_ROOT / name, root / name)
-    for name in ("mkdocs.yml", "mkdocs.auditor.yml", "smsdocs.yml"):
-        if (REPO_ROOT / name).is_file():
-            shutil.copy2(REPO_ROOT / name, root / name)
-    _canary_files(root)
-    for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"],
-                ["git", "commit", "-q", "-m", "example with canaries"]):
-        subprocess.run(cmd, cwd=root, env=_env(), check=True, capture_output=True)
+    root = copy_example(tmp_path_factory.mktemp("auditor") / "sms", _env(), _canary_files,
+                        "example with canaries")
     return root
 
 

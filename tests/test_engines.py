@@ -7,13 +7,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import copy_example
 from smsdocs import engine
 from test_auditor import EPOCH, GIT_ENV
 
@@ -30,17 +30,7 @@ def _env() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled example committed in a fresh git repository (a fixed source commit)."""
-    root = tmp_path_factory.mktemp("engines") / "sms"
-    root.mkdir()
-    for name in ("docs", "records"):
-        shutil.copytree(REPO_ROOT / name, root / name)
-    for name in ("mkdocs.yml", "mkdocs.auditor.yml", "smsdocs.yml"):
-        if (REPO_ROOT / name).is_file():
-            shutil.copy2(REPO_ROOT / name, root / name)
-    for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"],
-                ["git", "commit", "-q", "-m", "example"]):
-        subprocess.run(cmd, cwd=root, env=_env(), check=True, capture_output=True)
-    return root
+    return copy_example(tmp_path_factory.mktemp("engines") / "sms", _env())
 
 
 def _build(root: Path, name: str, site: Path) -> subprocess.CompletedProcess[str]:

@@ -12,13 +12,12 @@ from __future__ import annotations
 import html.parser
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF_EPOCH
+from conftest import AS_OF_EPOCH, copy_example
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,14 +115,7 @@ def _scan(site: Path) -> tuple[dict[str, list[str]], set[str]]:
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, set]]:
     """Both editions of the bundled example with the payloads, scanned once."""
-    root = tmp_path_factory.mktemp("xss") / "sms"
-    root.mkdir()
-    for name in ("docs", "records"):
-        shutil.copytree(REPO_ROOT / name, root / name)
-    for name in ("mkdocs.yml", "mkdocs.auditor.yml", "smsdocs.yml"):
-        if (REPO_ROOT / name).is_file():
-            shutil.copy2(REPO_ROOT / name, root / name)
-    _inject(root)
+    root = copy_example(tmp_path_factory.mktemp("xss") / "sms", prepare=_inject)
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1",
            "SOURCE_DATE_EPOCH": AS_OF_EPOCH}
     out = {}

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import copy_example
 from smsdocs import engine
 from smsdocs.handbook.markdown_prose import rewrite, target_src
 from test_auditor import EPOCH, GIT_ENV, MARKERS, REPO_HOST, _canary_files
@@ -33,16 +33,7 @@ def smsdocs(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 
 def _copy_example(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("docs", "records"):
-        shutil.copytree(REPO_ROOT / name, root / name)
-    for name in ("mkdocs.yml", "mkdocs.auditor.yml", "smsdocs.yml"):
-        if (REPO_ROOT / name).is_file():
-            shutil.copy2(REPO_ROOT / name, root / name)
-    for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"],
-                ["git", "commit", "-q", "-m", "example"]):
-        subprocess.run(cmd, cwd=root, env=_env(), check=True, capture_output=True)
-    return root
+    return copy_example(root, _env())
 
 
 @pytest.fixture(scope="module")
