@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from smsdocs import config as config_mod  # noqa: E402
+from smsdocs.core import config as config_mod  # noqa: E402
 from smsdocs.handbook.graph import (  # noqa: E402
     ACTION_REGISTER,
     CLAUSE_INDEX,

@@ -19,8 +19,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 sys.path.insert(0, str(Path(__file__).parent))
-from smsdocs import config as config_mod  # noqa: E402
-from smsdocs.frontmatter import YAML_RE  # noqa: E402
+from smsdocs.core import config as config_mod  # noqa: E402
+from smsdocs.core.frontmatter import YAML_RE  # noqa: E402
 from smsdocs.validate import validate  # noqa: E402
 from synth import generate  # noqa: E402
 

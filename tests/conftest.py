@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from smsdocs import config as config_mod
-from smsdocs.findings import Finding
+from smsdocs.core import config as config_mod
+from smsdocs.core.findings import Finding
 from smsdocs.validate import validate
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, rules_at, write_files
 from mkdocs.utils.meta import get_data
-from smsdocs import config as config_mod
-from smsdocs import frontmatter, rulepack
 from smsdocs.checks import sections as sections_check
-from smsdocs.findings import Finding, Severity
+from smsdocs.core import config as config_mod
+from smsdocs.core import frontmatter, rulepack
+from smsdocs.core.findings import Finding, Severity
 from smsdocs.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"

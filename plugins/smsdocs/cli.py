@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, output
-from . import config as config_mod
+from . import __version__
+from .core import config as config_mod
+from .core.rulepack import PackError
 from .errors import UsageError
-from .rulepack import PackError
+from .reports import output
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -177,13 +178,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("review", "export", "import"):
             return _review_tools(args)
         if args.command == "render":
-            from .plain_markdown import run as run_render
+            from .edition.plain_markdown import run as run_render
 
             return run_render(args)
         if args.command == "verify-site":
             return _verify_site(args)
         if args.command == "pack":
-            from .evidence_pack import run as run_pack
+            from .edition.evidence_pack import run as run_pack
 
             return run_pack(args)
         return _rules(args)
@@ -232,7 +233,7 @@ def _root(args: argparse.Namespace) -> Path:
 def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     """Run the full check, with the document-control checks when ROOT is in git."""
     from .checks import doccontrol, engine
-    from .history import RepositoryHistory
+    from .git.history import RepositoryHistory
     from .validate import validate
 
     root = _root(args)
@@ -245,7 +246,7 @@ def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
 
 def _verify_site(args: argparse.Namespace) -> int:
     """`smsdocs verify-site DIR --edition auditor`: every leak, exit 1; none, exit 0."""
-    from .verify_site import verify
+    from .edition.verify_site import verify
 
     root = Path(args.root).resolve()
     if not root.is_dir() or not args.dir.is_dir():
@@ -263,14 +264,14 @@ def _verify_site(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from . import baseline as baseline_mod
-    from . import changes
+    from .git import changes
+    from .reports import baseline as baseline_mod
 
     root, config, result, history = _validate(args)
     findings, summary, changed = result.findings, None, None
     if args.base:
         if history is None:
-            from .history import GitRepo
+            from .git.history import GitRepo
 
             why = GitRepo.problem(root)
             raise PackError(f"--base needs {root} to be inside a git work tree"
@@ -327,7 +328,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _baseline(args: argparse.Namespace) -> int:
-    from . import baseline as baseline_mod
+    from .reports import baseline as baseline_mod
 
     root, _config, result, _history = _validate(args)
     out = args.out or root / baseline_mod.DEFAULT_FILE
@@ -337,7 +338,7 @@ def _baseline(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from .coverage_report import render
+    from .reports.coverage_report import render
     from .validate import validate
 
     root = _root(args)
@@ -348,7 +349,8 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from . import scaffold, writer
+    from .authoring import scaffold
+    from .core import writer
     from .validate import validate
 
     root = Path(args.root).resolve()
@@ -389,8 +391,9 @@ def _new(args: argparse.Namespace) -> int:
 def _review_tools(args: argparse.Namespace) -> int:
     import json
 
-    from . import inputpack, interchange, writer
-    from .model import ManagementReview
+    from .core import writer
+    from .core.model import ManagementReview
+    from .review import inputpack, interchange
     from .validate import validate
 
     root = Path(getattr(args, "root", ".")).resolve()
@@ -436,9 +439,9 @@ def _review_tools(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from . import init as init_mod
-    from . import install_source
-    from .rulepack import load as load_pack
+    from .authoring import init as init_mod
+    from .authoring import install_source
+    from .core.rulepack import load as load_pack
 
     target = Path(args.dir).resolve()
     services = [s.strip() for s in args.services.split(",") if s.strip()]

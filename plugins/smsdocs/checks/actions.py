@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..context import Context
-from ..model import ManagementReview, Record
+from ..core.context import Context
+from ..core.model import ManagementReview, Record
 from .fields import placeholder_value
 from .sections import has_role, normalize
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..context import Context
-from ..coverage import Coverage, Item
-from ..model import Record, as_date
+from ..core.context import Context
+from ..core.coverage import Coverage, Item
+from ..core.model import Record, as_date
 from .sections import has_role, placeholder_state, sections_by_rule
 
 ANNUAL = 365

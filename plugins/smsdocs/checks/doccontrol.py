@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..context import Context
-from ..history import FileChange, RepositoryHistory, decode
-from ..loader import Page
-from ..model import Record, Repository, as_date, as_text
+from ..core.context import Context
+from ..core.loader import Page
+from ..core.model import Record, Repository, as_date, as_text
+from ..git.history import FileChange, RepositoryHistory, decode
 
 DECISION_FIELDS = ("title", "decision", "owner", "success_criteria")
 Key = Callable[[dict[str, Any]], tuple[str, ...]]

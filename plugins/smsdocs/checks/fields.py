@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..context import Context
-from ..model import Record
+from ..core.context import Context
+from ..core.model import Record
 
 _WORDS_YAML_EATS = {True: "true/yes/on", False: "false/no/off"}
 # Text fields an author fills in (owners have rules of their own: action.owner and

@@ -22,12 +22,12 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from . import safepath
-from .config import Config
-from .handbook import audience
-from .loader import MAX_FILE_BYTES
-from .model import ID_TOKEN
-from .validate import validate
+from ..core import safepath
+from ..core.config import Config
+from ..core.loader import MAX_FILE_BYTES
+from ..core.model import ID_TOKEN
+from ..handbook import audience
+from ..validate import validate
 
 SHINGLE = 8  # words per body fingerprint
 MAX_PHRASE = 12  # words of a title or field value compared

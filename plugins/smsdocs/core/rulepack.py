@@ -24,7 +24,7 @@ try:
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader  # type: ignore[assignment]
 
-PACKS_DIR = Path(__file__).parent / "packs"
+PACKS_DIR = Path(__file__).parent.parent / "packs"
 DEFAULT_PACK = "iso20000-1:2018"
 CHECK_KINDS = ("builtin", "section")
 

@@ -14,10 +14,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import UsageError
+from .. import __version__
+from ..core.rulepack import RulePack
+from ..errors import UsageError
 from .install_source import with_properdocs
-from .rulepack import RulePack
 from .scaffold import PROMPT, next_id, sections_for, write_new
 
 # Document templates, in the order a new SMS is usually written: (type, file, title).
@@ -252,9 +252,9 @@ def write(target: Path, plan: Plan, force: bool) -> list[str]:
 def record_baseline(target: Path, profile: str) -> int | None:
     """Record the new repository's findings (the template prompts) in its baseline file, so
     that CI fails only on what a change adds; None when a baseline file exists already."""
-    from . import baseline
-    from . import config as config_mod
-    from .validate import validate
+    from ..core import config as config_mod
+    from ..reports import baseline
+    from ..validate import validate
 
     path = target / BASELINE_FILE
     if path.exists() or path.is_symlink():
