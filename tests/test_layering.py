@@ -22,7 +22,7 @@ LAYERS = [
     {"smsdocs.core"},
     {"smsdocs.git"},
     {"smsdocs.checks"},
-    {"smsdocs.validate", "smsdocs.explain", "smsdocs.engine", "smsdocs.reports"},
+    {"smsdocs.validate", "smsdocs.run", "smsdocs.explain", "smsdocs.engine", "smsdocs.reports"},
     {"smsdocs.review", "smsdocs.authoring"},
     {"smsdocs.handbook"},
     {"smsdocs.edition"},

@@ -232,16 +232,10 @@ def _root(args: argparse.Namespace) -> Path:
 
 def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     """Run the full check, with the document-control checks when ROOT is in git."""
-    from .checks import doccontrol, engine
-    from .git.history import RepositoryHistory
-    from .validate import validate
+    from .run import run_check
 
-    root = _root(args)
-    config = config_mod.load(root, args.config)
-    pack = config.rule_pack(args.profile)
-    history = RepositoryHistory.open(root, config.paths)
-    extra = [engine.check] + ([doccontrol.checker(history)] if history is not None else [])
-    return root, config, validate(root, config, pack, args.as_of, extra_checks=extra), history
+    run = run_check(_root(args), args.config, args.profile, args.as_of, gate=True)
+    return run.root, run.config, run.result, run.history
 
 
 def _verify_site(args: argparse.Namespace) -> int:
@@ -339,11 +333,9 @@ def _baseline(args: argparse.Namespace) -> int:
 
 def _coverage(args: argparse.Namespace) -> int:
     from .reports.coverage_report import render
-    from .validate import validate
+    from .run import run_check
 
-    root = _root(args)
-    config = config_mod.load(root, args.config)
-    result = validate(root, config, config.rule_pack(args.profile))
+    result = run_check(_root(args), args.config, args.profile).result
     print(render(result.coverage, args.format))
     return EXIT_FINDINGS if args.strict and result.coverage.gaps() else EXIT_OK
 
@@ -351,7 +343,7 @@ def _coverage(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from .authoring import scaffold
     from .core import writer
-    from .validate import validate
+    from .run import run_check
 
     root = Path(args.root).resolve()
     if not root.is_dir():
@@ -360,7 +352,7 @@ def _new(args: argparse.Namespace) -> int:
     pack = config.rule_pack()
     date = args.date or dt.date.today()
     if args.type == "action":
-        repo = validate(root, config, pack).repo
+        repo = run_check(root, config=config, pack=pack).result.repo
         action_id, entry = scaffold.action_snippet(repo, pack, args.record, args.title, date)
         print(f"# next free action id: {action_id}; add under 'actions:' of "
               f"{args.record or 'the record that raises it'}:\n{entry}")
@@ -370,7 +362,7 @@ def _new(args: argparse.Namespace) -> int:
     # the previous one wrote: no two runs hand out the same id. Without --out the file is
     # named by its id, so a name taken by someone who did not lock moves to the next id.
     with writer.locked(root):
-        repo = validate(root, config, pack).repo
+        repo = run_check(root, config=config, pack=pack).result.repo
         taken: set[str] = set()
         for _attempt in range(50):
             made = scaffold.build(repo, pack, args.type, args.title, date, root, out, taken)
@@ -394,7 +386,7 @@ def _review_tools(args: argparse.Namespace) -> int:
     from .core import writer
     from .core.model import ManagementReview
     from .review import inputpack, interchange
-    from .validate import validate
+    from .run import run_check
 
     root = Path(getattr(args, "root", ".")).resolve()
     if not root.is_dir():
@@ -402,13 +394,13 @@ def _review_tools(args: argparse.Namespace) -> int:
     config = config_mod.load(root)
     pack = config.rule_pack()
     if args.command == "review":
-        result = validate(root, config, pack, args.as_of)
+        result = run_check(root, as_of=args.as_of, config=config, pack=pack).result
         pack_ = inputpack.compile_pack(result.repo, result.as_of)
         render = inputpack.render_json if args.format == "json" else inputpack.render_markdown
         print(render(pack_))
         return EXIT_OK
     if args.command == "export":
-        record = validate(root, config, pack).repo.by_id.get(args.id)
+        record = run_check(root, config=config, pack=pack).result.repo.by_id.get(args.id)
         if not isinstance(record, ManagementReview):
             raise UsageError(f"no management review with id {args.id}")
         text = json.dumps(interchange.export_review(record, pack), indent=2, ensure_ascii=False)
@@ -422,7 +414,7 @@ def _review_tools(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot import {args.file}: {exc}") from exc
     with writer.locked(root):  # the id is allocated and its file written in one turn
-        repo = validate(root, config, pack).repo
+        repo = run_check(root, config=config, pack=pack).result.repo
         try:
             record_id, text = interchange.import_review(data, repo, pack)
         except interchange.InterchangeError as exc:

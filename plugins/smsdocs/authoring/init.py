@@ -252,15 +252,13 @@ def write(target: Path, plan: Plan, force: bool) -> list[str]:
 def record_baseline(target: Path, profile: str) -> int | None:
     """Record the new repository's findings (the template prompts) in its baseline file, so
     that CI fails only on what a change adds; None when a baseline file exists already."""
-    from ..core import config as config_mod
     from ..reports import baseline
-    from ..validate import validate
+    from ..run import run_check
 
     path = target / BASELINE_FILE
     if path.exists() or path.is_symlink():
         return None
-    config = config_mod.load(target)
-    findings = validate(target, config, config.rule_pack(profile)).findings
+    findings = run_check(target, profile=profile).result.findings
     write_new(path, baseline.dumps(findings))
     return len(findings)
 

@@ -324,13 +324,12 @@ def _check_source(manifest: dict[str, object], source: Path) -> list[str]:
 def auditor_coverage(root: Path) -> tuple[str, str]:
     """The coverage report (JSON, Markdown) as the auditor edition sees it: providers marked
     ``audience: internal`` are left out and only counted (``withheld_providers``)."""
-    from ..core import config as config_mod
     from ..handbook import audience
     from ..reports.coverage_report import render
-    from ..validate import validate
+    from ..run import run_check
 
-    config = config_mod.load(root)
-    full = validate(root, config, config.rule_pack())
+    run = run_check(root)
+    config, full = run.config, run.result
     shown = audience.filter_result(full, audience.exclusion(full), config.justifications)
     hidden = audience.withheld(full.coverage, shown.coverage)
     data = json.loads(render(shown.coverage, "json"))

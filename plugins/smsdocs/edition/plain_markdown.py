@@ -51,7 +51,7 @@ from ..handbook.site import (
     record_markdown,
     site_pages,
 )
-from ..validate import validate
+from ..run import run_check
 
 MARKER = ".smsdocs-render"
 NAV_FRAGMENT = "smsdocs-nav.yml"
@@ -149,7 +149,7 @@ class Renderer:
     def render(self, out: Path) -> Rendered:
         _check_out(out, self.layout)
         pack = self.core.rule_pack()
-        result = validate(self.layout.root, self.core, pack, self.as_of)
+        result = run_check(self.layout.root, as_of=self.as_of, config=self.core, pack=pack).result
         view = edition_view(result, self.auditor, self.internal_fields,
                             self.core.justifications)
         history = open_history(self.layout.root, self.layout.folders())

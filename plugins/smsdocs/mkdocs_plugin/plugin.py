@@ -24,7 +24,7 @@ from ..handbook.history_view import open_history
 from ..handbook.layout import ASSET_FILES, Layout, resolve_as_of
 from ..handbook.meta import safe_meta
 from ..handbook.site import page_html, site_pages
-from ..validate import validate
+from ..run import run_check
 from .edition import Edition
 
 log = get_plugin_logger("smsdocs")
@@ -99,7 +99,8 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         return {id(f) for f in findings if id(f) not in fresh}
 
     def on_files(self, files, config):  # noqa: ANN001, ANN201
-        result = validate(self.layout.root, self.core, self.pack, self.as_of)
+        result = run_check(self.layout.root, as_of=self.as_of, config=self.core,
+                           pack=self.pack).result
         known = self._baselined(result.findings)
         for f in result.findings:
             self.log(f, baselined=id(f) in known)
