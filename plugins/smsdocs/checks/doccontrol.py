@@ -183,7 +183,7 @@ def _check_review(ctx: Context, history: RepositoryHistory, record: Record, root
     history.prefetch(e.blob for e in edits)
     states = [(e, _decisions(history.front(e.blob))) for e in edits]
 
-    def culprit(test: Callable[[dict[str, dict[str, str]]], bool]) -> FileChange | None:
+    def culprit(test: Callable[..., bool]) -> FileChange | None:  # test(state), loop vars bound
         return next((e for e, state in states if test(state)), None)
 
     by_id = {a.id: a for a in record.actions}

@@ -52,7 +52,7 @@ def prose_ids(body: object) -> list[tuple[int, str]]:
     """
     if body is None:
         return []
-    cached = getattr(body, "ids", None)
+    cached: list[tuple[int, str]] | None = getattr(body, "ids", None)
     if cached is not None:
         return cached
     prose = body.prose  # type: ignore[attr-defined]

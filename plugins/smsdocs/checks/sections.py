@@ -201,9 +201,11 @@ def _sections_by_rule(record: Record, pack: RulePack) -> dict[str, list[Section]
         strong, weak = cached
         matched = tuple(r for r in strong if not (by_id[r].section.exclude  # type: ignore
                                                   and excluded_by_parents(
-                                                      pack, by_id[r].section, section)))
+                                                      pack, by_id[r].section,  # type: ignore[arg-type]
+                                                      section)))
         matched += tuple(r for r in weak if confirmed(pack, by_id[r].section, section)
-                         and not excluded_by_parents(pack, by_id[r].section, section))
+                         and not excluded_by_parents(pack, by_id[r].section,  # type: ignore[arg-type]
+                                                     section))
         if candidate.kind in ("table row", "list item"):
             for rule_id in matched:
                 table_rows.setdefault(section.parents[0], []).append((rule_id, section))

@@ -439,8 +439,9 @@ class _Overlay:
                  where: tuple[str | int, ...]) -> dict[str, Any]:
         if rule.get("section") is None:
             raise self.error(f"rule '{rule_id}' checks no section; {key} does not apply", *where)
-        rule["section"] = dict(rule["section"])
-        return rule["section"]
+        section: dict[str, Any] = dict(rule["section"])
+        rule["section"] = section
+        return section
 
     def _add_keywords(self, rule: dict[str, Any], rule_id: str, value: Any,
                       where: tuple[str | int, ...]) -> None:
