@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from smsdocs import config as config_mod  # noqa: E402
+from smsdocs.core import config as config_mod  # noqa: E402
 from smsdocs.handbook.graph import (  # noqa: E402
     ACTION_REGISTER,
     CLAUSE_INDEX,
@@ -32,7 +32,7 @@ from smsdocs.handbook.graph import (  # noqa: E402
     RECORD_REGISTER,
     build,
 )
-from smsdocs.validate import validate  # noqa: E402
+from smsdocs.run import run_check  # noqa: E402
 from synth import generate  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 23)
@@ -59,8 +59,7 @@ def link(src: str, here: str, label: str) -> str:
 
 def plain_twin(source: Path, root: Path) -> Path:
     """The pages (a) renders, as a plain docs folder (no smsdocs at build time)."""
-    config = config_mod.load(source)
-    result = validate(source, config, config.rule_pack(), AS_OF)
+    result = run_check(source, as_of=AS_OF).result
     graph = build(result, lambda p: p if p.startswith("records/") else
                   (p[5:] if p.startswith("docs/") else None))
     docs = root / "docs"
@@ -132,7 +131,7 @@ def mkdocs_build(root: Path) -> float:
 def core_check(root: Path) -> float:
     config = config_mod.load(root)
     start = time.perf_counter()
-    validate(root, config, config.rule_pack(), AS_OF)
+    run_check(root, as_of=AS_OF, config=config)
     return time.perf_counter() - start
 
 

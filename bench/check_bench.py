@@ -19,9 +19,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 sys.path.insert(0, str(Path(__file__).parent))
-from smsdocs import config as config_mod  # noqa: E402
-from smsdocs.frontmatter import YAML_RE  # noqa: E402
-from smsdocs.validate import validate  # noqa: E402
+from smsdocs.core.frontmatter import YAML_RE  # noqa: E402
+from smsdocs.run import run_check  # noqa: E402
 from synth import generate  # noqa: E402
 
 
@@ -43,8 +42,7 @@ def floor(root: Path) -> float:
 
 def check_in_process(root: Path) -> tuple[float, int]:
     start = time.perf_counter()
-    config = config_mod.load(root)
-    result = validate(root, config, config.rule_pack(), dt.date(2026, 11, 23))
+    result = run_check(root, as_of=dt.date(2026, 11, 23)).result
     return time.perf_counter() - start, len(result.findings)
 
 

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from smsdocs.history import RepositoryHistory
+from smsdocs.git.history import RepositoryHistory
 from synth import REVIEW_SECTIONS  # noqa: E402
 
 START = dt.datetime(2023, 1, 2, 9, 0, tzinfo=dt.UTC)

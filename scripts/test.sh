@@ -24,6 +24,8 @@ python3 -m venv .venv
 
 echo "== ruff"
 .venv/bin/ruff check plugins tests bench
+echo "== mypy (strict: core/, checks/)"
+.venv/bin/mypy
 echo "== smsdocs check on the bundled example"
 .venv/bin/smsdocs check .
 echo "== pytest"

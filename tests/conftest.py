@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from smsdocs import config as config_mod
-from smsdocs.findings import Finding
+from smsdocs.core import config as config_mod
+from smsdocs.core.findings import Finding
 from smsdocs.validate import validate
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -269,7 +269,7 @@ def test_internal_fields_of_actions_and_records_are_dropped(tmp_path: Path) -> N
     """Unit level: the filtered result keeps public records and actions, minus the fields
     marked internal, and recomputes coverage without the internal providers."""
     from conftest import write_files
-    from smsdocs import config as config_mod
+    from smsdocs.core import config as config_mod
     from smsdocs.handbook import audience
     from smsdocs.validate import validate
     from test_plugin import ACTIONS, NC, POLICY, review

@@ -8,8 +8,8 @@ import math
 import xml.etree.ElementTree as ET
 
 import pytest
-from smsdocs import charts
-from smsdocs.inputpack import KpiSeries
+from smsdocs.review import charts
+from smsdocs.review.inputpack import KpiSeries
 
 SVG = "{http://www.w3.org/2000/svg}"
 

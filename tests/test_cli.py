@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import PROFILE_RULES, SEVERITY, write_files
-from smsdocs import rulepack
+from smsdocs.core import rulepack
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -38,7 +38,7 @@ ACTIONS = sum(len(yaml.safe_load(t.split("---\n")[1]).get("actions") or [])
 
 def kinds(files: dict[str, str]) -> tuple[int, int]:
     """(documents, records) among the files, as the pack's types classify them."""
-    from smsdocs.rulepack import load
+    from smsdocs.core.rulepack import load
 
     types = load().types
     found = [types[yaml.safe_load(t.split("---\n")[1])["type"]].kind for t in files.values()]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO_ROOT, check_tree
-from smsdocs.findings import Finding, Severity
+from smsdocs.core.findings import Finding, Severity
 
 AS_OF = dt.date(2025, 8, 1)
 CORPORA = [REPO_ROOT / "tests" / "data" / "verdicts", REPO_ROOT.parent / "shared" / "corpus"]

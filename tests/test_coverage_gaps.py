@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from conftest import REPO_ROOT, check_tree
-from smsdocs.rulepack import load
+from smsdocs.core.rulepack import load
 
 
 def smsdocs(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

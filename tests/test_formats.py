@@ -123,7 +123,7 @@ def test_junit_with_base_lists_changed_files(capsys, tmp_path):
 
 
 def test_formats_are_listed_and_json_keys_unchanged(capsys, sms):
-    from smsdocs import output
+    from smsdocs.reports import output
 
     assert {"text", "json", "github", "sarif", "junit"} <= set(output.FORMATS)
     _, out = _run(capsys, sms, "json")

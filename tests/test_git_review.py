@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from gitrepo import Repo, nc, policy, review, run_cli
-from smsdocs.history import RepositoryHistory
+from smsdocs.git.history import RepositoryHistory
 
 AS_OF = "2026-11-23"
 

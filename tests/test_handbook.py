@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import write_files
-from smsdocs import config as config_mod
+from smsdocs.core import config as config_mod
 from smsdocs.handbook import Handbook, autolink, relative_url
 from smsdocs.validate import validate
 from test_plugin import ACTIONS, NC, POLICY, XSS_ACTION, XSS_IMG, XSS_SCRIPT, review

@@ -173,7 +173,7 @@ def test_init_inside_an_existing_repository_does_not_commit(tmp_path: Path) -> N
 
 
 def test_init_requirement_names_where_smsdocs_came_from(tmp_path: Path) -> None:
-    from smsdocs import install_source
+    from smsdocs.authoring import install_source
 
     # This test run's smsdocs is an editable install of the checkout: a local folder.
     made = smsdocs("init", str(tmp_path / "a"), "--org", "Acme", "--no-git")

@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from conftest import AS_OF, AS_OF_EPOCH, check_tree, write_files
-from smsdocs import charts, inputpack, interchange
-from smsdocs import config as config_mod
+from smsdocs.core import config as config_mod
+from smsdocs.review import charts, inputpack, interchange
 from smsdocs.validate import validate
 
 DATA = Path(__file__).parent / "data"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import check_tree
-from smsdocs import wording
-from smsdocs.rulepack import load
-from smsdocs.scaffold import sections_for
+from smsdocs.authoring.scaffold import sections_for
+from smsdocs.core import wording
+from smsdocs.core.rulepack import load
 
 
 def smsdocs(*args: str) -> subprocess.CompletedProcess[str]:

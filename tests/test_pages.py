@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import PROFILE_RULES
 from gitrepo import Repo
-from smsdocs import config as config_mod
+from smsdocs.core import config as config_mod
 from test_plugin import REVIEW_SECTIONS, article, broken_links, mkdocs_build
 
 MKDOCS_YML = """\

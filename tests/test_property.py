@@ -23,9 +23,9 @@ from conftest import PROFILE_RULES
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
-from smsdocs import config as config_mod
-from smsdocs import frontmatter
-from smsdocs.findings import Finding
+from smsdocs.core import config as config_mod
+from smsdocs.core import frontmatter
+from smsdocs.core.findings import Finding
 from smsdocs.validate import validate
 
 AS_OF = dt.date(2026, 11, 23)

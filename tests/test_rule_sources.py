@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from conftest import REPO_ROOT
-from smsdocs import config as config_mod
+from smsdocs.core import config as config_mod
 from smsdocs.handbook.sources import references
 
 SHORTHAND = re.compile(r"\b(MR-VAL|PLAN-VAL|XPERT|RESEARCH|MKDOCS|ORGCN)\b|^20000-[12]\b")

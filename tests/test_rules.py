@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, PROFILE_RULES, SEVERITY, rules_at, write_files
 from mkdocs.utils.meta import get_data
-from smsdocs import config as config_mod
-from smsdocs import frontmatter, rulepack
 from smsdocs.checks import sections as sections_check
-from smsdocs.findings import Finding, Severity
+from smsdocs.core import config as config_mod
+from smsdocs.core import frontmatter, rulepack
+from smsdocs.core.findings import Finding, Severity
 from smsdocs.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
@@ -1495,7 +1495,7 @@ def test_review_decision_target_date_against_the_review_date(offset: str, fires:
 
 
 def test_count_by_severity() -> None:
-    from smsdocs.findings import count
+    from smsdocs.core.findings import count
 
     def finding(severity: Severity) -> Finding:
         return Finding(severity=severity, rule="x.y", file="f.md", line=1, message="m")
@@ -1506,7 +1506,7 @@ def test_count_by_severity() -> None:
 @pytest.mark.parametrize("identifier,expected_family", [
     ("MR-ACT-003", "MR-ACT-"), ("A-1", "A-"), ("NC-7", "NC-"), ("-1", ""), ("X1", "")])
 def test_id_family(identifier: str, expected_family: str) -> None:
-    from smsdocs.model import family
+    from smsdocs.core.model import family
     assert family(identifier) == expected_family
 
 

@@ -683,9 +683,9 @@ def test_hostile_yaml_and_markdown_never_raise(tmp_path_factory: pytest.TempPath
                                                block: str, body: str, noise: bytes,
                                                raw: bool) -> None:
     """The loader, the check, the auditor classification and every output format."""
-    from smsdocs import config as config_mod
-    from smsdocs import output
+    from smsdocs.core import config as config_mod
     from smsdocs.handbook import audience
+    from smsdocs.reports import output
     from smsdocs.validate import validate
 
     root = tmp_path_factory.mktemp("hyp")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import rules_at
-from smsdocs.findings import Finding, Severity
+from smsdocs.core.findings import Finding, Severity
 from test_cli import smsdocs
 
 Findings = Callable[..., list[Finding]]

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, output
-from . import config as config_mod
+from . import __version__
+from .core import config as config_mod
+from .core.rulepack import PackError
 from .errors import UsageError
-from .rulepack import PackError
+from .reports import output
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -177,13 +178,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("review", "export", "import"):
             return _review_tools(args)
         if args.command == "render":
-            from .plain_markdown import run as run_render
+            from .edition.plain_markdown import run as run_render
 
             return run_render(args)
         if args.command == "verify-site":
             return _verify_site(args)
         if args.command == "pack":
-            from .evidence_pack import run as run_pack
+            from .edition.evidence_pack import run as run_pack
 
             return run_pack(args)
         return _rules(args)
@@ -231,21 +232,15 @@ def _root(args: argparse.Namespace) -> Path:
 
 def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     """Run the full check, with the document-control checks when ROOT is in git."""
-    from .checks import doccontrol, engine
-    from .history import RepositoryHistory
-    from .validate import validate
+    from .run import run_check
 
-    root = _root(args)
-    config = config_mod.load(root, args.config)
-    pack = config.rule_pack(args.profile)
-    history = RepositoryHistory.open(root, config.paths)
-    extra = [engine.check] + ([doccontrol.checker(history)] if history is not None else [])
-    return root, config, validate(root, config, pack, args.as_of, extra_checks=extra), history
+    run = run_check(_root(args), args.config, args.profile, args.as_of, gate=True)
+    return run.root, run.config, run.result, run.history
 
 
 def _verify_site(args: argparse.Namespace) -> int:
     """`smsdocs verify-site DIR --edition auditor`: every leak, exit 1; none, exit 0."""
-    from .verify_site import verify
+    from .edition.verify_site import verify
 
     root = Path(args.root).resolve()
     if not root.is_dir() or not args.dir.is_dir():
@@ -263,14 +258,14 @@ def _verify_site(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from . import baseline as baseline_mod
-    from . import changes
+    from .git import changes
+    from .reports import baseline as baseline_mod
 
     root, config, result, history = _validate(args)
     findings, summary, changed = result.findings, None, None
     if args.base:
         if history is None:
-            from .history import GitRepo
+            from .git.history import GitRepo
 
             why = GitRepo.problem(root)
             raise PackError(f"--base needs {root} to be inside a git work tree"
@@ -327,7 +322,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _baseline(args: argparse.Namespace) -> int:
-    from . import baseline as baseline_mod
+    from .reports import baseline as baseline_mod
 
     root, _config, result, _history = _validate(args)
     out = args.out or root / baseline_mod.DEFAULT_FILE
@@ -337,19 +332,18 @@ def _baseline(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from .coverage_report import render
-    from .validate import validate
+    from .reports.coverage_report import render
+    from .run import run_check
 
-    root = _root(args)
-    config = config_mod.load(root, args.config)
-    result = validate(root, config, config.rule_pack(args.profile))
+    result = run_check(_root(args), args.config, args.profile).result
     print(render(result.coverage, args.format))
     return EXIT_FINDINGS if args.strict and result.coverage.gaps() else EXIT_OK
 
 
 def _new(args: argparse.Namespace) -> int:
-    from . import scaffold, writer
-    from .validate import validate
+    from .authoring import scaffold
+    from .core import writer
+    from .run import run_check
 
     root = Path(args.root).resolve()
     if not root.is_dir():
@@ -358,7 +352,7 @@ def _new(args: argparse.Namespace) -> int:
     pack = config.rule_pack()
     date = args.date or dt.date.today()
     if args.type == "action":
-        repo = validate(root, config, pack).repo
+        repo = run_check(root, config=config, pack=pack).result.repo
         action_id, entry = scaffold.action_snippet(repo, pack, args.record, args.title, date)
         print(f"# next free action id: {action_id}; add under 'actions:' of "
               f"{args.record or 'the record that raises it'}:\n{entry}")
@@ -368,7 +362,7 @@ def _new(args: argparse.Namespace) -> int:
     # the previous one wrote: no two runs hand out the same id. Without --out the file is
     # named by its id, so a name taken by someone who did not lock moves to the next id.
     with writer.locked(root):
-        repo = validate(root, config, pack).repo
+        repo = run_check(root, config=config, pack=pack).result.repo
         taken: set[str] = set()
         for _attempt in range(50):
             made = scaffold.build(repo, pack, args.type, args.title, date, root, out, taken)
@@ -389,9 +383,10 @@ def _new(args: argparse.Namespace) -> int:
 def _review_tools(args: argparse.Namespace) -> int:
     import json
 
-    from . import inputpack, interchange, writer
-    from .model import ManagementReview
-    from .validate import validate
+    from .core import writer
+    from .core.model import ManagementReview
+    from .review import inputpack, interchange
+    from .run import run_check
 
     root = Path(getattr(args, "root", ".")).resolve()
     if not root.is_dir():
@@ -399,13 +394,13 @@ def _review_tools(args: argparse.Namespace) -> int:
     config = config_mod.load(root)
     pack = config.rule_pack()
     if args.command == "review":
-        result = validate(root, config, pack, args.as_of)
+        result = run_check(root, as_of=args.as_of, config=config, pack=pack).result
         pack_ = inputpack.compile_pack(result.repo, result.as_of)
         render = inputpack.render_json if args.format == "json" else inputpack.render_markdown
         print(render(pack_))
         return EXIT_OK
     if args.command == "export":
-        record = validate(root, config, pack).repo.by_id.get(args.id)
+        record = run_check(root, config=config, pack=pack).result.repo.by_id.get(args.id)
         if not isinstance(record, ManagementReview):
             raise UsageError(f"no management review with id {args.id}")
         text = json.dumps(interchange.export_review(record, pack), indent=2, ensure_ascii=False)
@@ -419,7 +414,7 @@ def _review_tools(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot import {args.file}: {exc}") from exc
     with writer.locked(root):  # the id is allocated and its file written in one turn
-        repo = validate(root, config, pack).repo
+        repo = run_check(root, config=config, pack=pack).result.repo
         try:
             record_id, text = interchange.import_review(data, repo, pack)
         except interchange.InterchangeError as exc:
@@ -436,9 +431,9 @@ def _review_tools(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from . import init as init_mod
-    from . import install_source
-    from .rulepack import load as load_pack
+    from .authoring import init as init_mod
+    from .authoring import install_source
+    from .core.rulepack import load as load_pack
 
     target = Path(args.dir).resolve()
     services = [s.strip() for s in args.services.split(",") if s.strip()]

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from .checks import sections as sections_mod
-from .concepts import Lexicon, Match, Words, strip_numbering, term, words
-from .context import Context
-from .findings import Finding
-from .loader import load_page, read_text
-from .model import Record
-from .rulepack import Rule, RulePack
+from .core.concepts import Lexicon, Match, Words, strip_numbering, term, words
+from .core.context import Context
+from .core.findings import Finding
+from .core.loader import load_page, read_text
+from .core.model import Record
+from .core.rulepack import Rule, RulePack
 
 
 @dataclass

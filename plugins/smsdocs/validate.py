@@ -8,14 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import coverage as coverage_mod
 from .checks import actions, crossrecord, fields, outputs, references, reviews, sections
-from .config import CONFIG_NAMES, Config
-from .context import Context
-from .findings import Finding
-from .loader import Page, load_repository
-from .model import ManagementReview, Repository
-from .rulepack import RulePack
+from .core import coverage as coverage_mod
+from .core.config import CONFIG_NAMES, Config
+from .core.context import Context
+from .core.findings import Finding
+from .core.loader import Page, load_repository
+from .core.model import ManagementReview, Repository
+from .core.rulepack import RulePack
 
 
 @dataclass

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..context import Context
-from ..model import ManagementReview, Record
+from ..core.context import Context
+from ..core.model import ManagementReview, Record
 from .fields import placeholder_value
 from .sections import has_role, normalize
 
@@ -19,7 +19,7 @@ def check_record(ctx: Context, record: Record, has_decisions: bool | None = None
     owner_rule = rules.get("owner", "action.owner")
     target_rule = rules.get("target_date", "action.target-date")
     review = isinstance(record, ManagementReview)
-    if review and not record.attendees:
+    if isinstance(record, ManagementReview) and not record.attendees:
         ctx.report("review.attendees", record.path,
                    record.line("attendees") if "attendees" in record.data
                    else record.line("type"))

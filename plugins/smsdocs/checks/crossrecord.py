@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..context import Context
-from ..coverage import Coverage, Item
-from ..model import Record, as_date
+from ..core.context import Context
+from ..core.coverage import Coverage, Item
+from ..core.markdown import Section
+from ..core.model import Record, as_date
 from .sections import has_role, placeholder_state, sections_by_rule
 
 ANNUAL = 365
@@ -98,7 +99,7 @@ def _names_chair(statement: str) -> bool:
         bool(_CHAIR.search(statement)) or statement.lstrip().startswith("|"))
 
 
-def _raci_chair(record: Record, governance: list, roles: list[str]) -> bool:
+def _raci_chair(record: Record, governance: list[Section], roles: list[str]) -> bool:
     """A RACI table in the governance section whose management-review row makes a
     top-management column accountable (A) or the chair."""
     body = record.body

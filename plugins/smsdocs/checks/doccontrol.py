@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..context import Context
-from ..history import FileChange, RepositoryHistory, decode
-from ..loader import Page
-from ..model import Record, Repository, as_date, as_text
+from ..core.context import Context
+from ..core.loader import Page
+from ..core.model import Record, Repository, as_date, as_text
+from ..git.history import FileChange, RepositoryHistory, decode
 
 DECISION_FIELDS = ("title", "decision", "owner", "success_criteria")
 Key = Callable[[dict[str, Any]], tuple[str, ...]]
@@ -184,7 +184,7 @@ def _check_review(ctx: Context, history: RepositoryHistory, record: Record, root
     history.prefetch(e.blob for e in edits)
     states = [(e, _decisions(history.front(e.blob))) for e in edits]
 
-    def culprit(test: Callable[[dict[str, dict[str, str]]], bool]) -> FileChange | None:
+    def culprit(test: Callable[..., bool]) -> FileChange | None:  # test(state), loop vars bound
         return next((e for e, state in states if test(state)), None)
 
     by_id = {a.id: a for a in record.actions}

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from .. import engine_config
-from ..context import Context
-from ..loader import Page
-from ..model import Repository
+from ..core import engine_config
+from ..core.context import Context
+from ..core.loader import Page
+from ..core.model import Repository
 
 RULE = "engine.plugin-missing"
 CONFIGS = ("mkdocs.yml", "properdocs.yml")

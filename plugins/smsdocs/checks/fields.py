@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from ..context import Context
-from ..model import Record
+from ..core.context import Context
+from ..core.model import Record
 
 _WORDS_YAML_EATS = {True: "true/yes/on", False: "false/no/off"}
 # Text fields an author fills in (owners have rules of their own: action.owner and
@@ -173,7 +174,7 @@ def _check_clauses(ctx: Context, record: Record, value: Any,
                    path: tuple[str | int, ...]) -> None:
     if not isinstance(value, list):
         return
-    catalogue = ctx.pack.clauses
+    catalogue: Mapping[str, object] = ctx.pack.clauses
     edition = ctx.pack.edition
     if str(record.data.get("standard", "")).endswith("2011"):
         catalogue, edition = ctx.pack.crosswalk_2011, "2011"

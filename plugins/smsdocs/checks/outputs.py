@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..concepts import Lexicon, Words, words
-from ..context import Context
-from ..markdown import Section
-from ..model import ManagementReview, id_tokens
-from ..rulepack import Rule
+from ..core.concepts import Lexicon, Words, words
+from ..core.context import Context
+from ..core.markdown import Section
+from ..core.model import ManagementReview, id_tokens
+from ..core.rulepack import Rule
 from .fields import placeholder_value
 from .sections import SENTENCE, placeholder_state, sections_by_rule
 

@@ -6,9 +6,9 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
-from ..context import Context
-from ..markdown import unportable_headings
-from ..model import ID_TOKEN, Record, Repository, family
+from ..core.context import Context
+from ..core.markdown import unportable_headings
+from ..core.model import ID_TOKEN, Record, Repository, family
 
 
 def check_duplicates(ctx: Context, repo: Repository, seen: dict[str, tuple[str, int]]) -> None:
@@ -52,7 +52,7 @@ def prose_ids(body: object) -> list[tuple[int, str]]:
     """
     if body is None:
         return []
-    cached = getattr(body, "ids", None)
+    cached: list[tuple[int, str]] | None = getattr(body, "ids", None)
     if cached is not None:
         return cached
     prose = body.prose  # type: ignore[attr-defined]

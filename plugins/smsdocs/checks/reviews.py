@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..context import Context
-from ..markdown import Section
-from ..model import ID_TOKEN, Action, ManagementReview, Repository, id_tokens
+from ..core.context import Context
+from ..core.markdown import Section
+from ..core.model import ID_TOKEN, Action, ManagementReview, Repository, id_tokens
 from .references import prose_ids
 from .sections import normalize, placeholder_state, sections_by_rule
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .. import wording
-from ..concepts import Match, strip_numbering, words
-from ..context import Context
-from ..markdown import Section
-from ..model import Record
-from ..rulepack import Rule, RulePack, SectionSpec
+from ..core import wording
+from ..core.concepts import Match, strip_numbering, words
+from ..core.context import Context
+from ..core.markdown import Section
+from ..core.model import Record
+from ..core.rulepack import Rule, RulePack, SectionSpec
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)

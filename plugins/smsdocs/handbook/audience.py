@@ -16,10 +16,10 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import escape
 
-from .. import coverage as coverage_mod
-from ..coverage import Coverage
-from ..frontmatter import FrontMatter
-from ..model import Repository
+from ..core import coverage as coverage_mod
+from ..core.coverage import Coverage
+from ..core.frontmatter import FrontMatter
+from ..core.model import Repository
 from ..validate import Result
 from .links import autolink
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..coverage import Coverage, Item
+from ..core.coverage import Coverage, Item
 from .graph import REGISTERS_DIR, clause_key
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..model import as_text
+from ..core.model import as_text
 
 if TYPE_CHECKING:
     from .render import Handbook

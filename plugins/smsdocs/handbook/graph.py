@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..checks.references import prose_ids
-from ..coverage import ClauseCoverage, Item, clause_coverage
-from ..findings import Finding, Severity
-from ..model import Action, Record, id_tokens
-from ..rulepack import Clause
+from ..core.coverage import ClauseCoverage, Item, clause_coverage
+from ..core.findings import Finding, Severity
+from ..core.model import Action, Record, id_tokens
+from ..core.rulepack import Clause
 from ..validate import Result
 
 ACTIONS_DIR = "actions"

@@ -1,6 +1,6 @@
 """Revision and status history for handbook pages, from one read of the git history.
 
-The plugin opens one :class:`~smsdocs.history.RepositoryHistory` per build (one ``git log``
+The plugin opens one :class:`~smsdocs.git.history.RepositoryHistory` per build (one ``git log``
 pass and one ``git cat-file --batch`` process for the whole repository) and hands it to the
 handbook; pages only look answers up here, and each answer is computed once. Without git
 (outside a work tree, git missing, any git error) every answer is empty, so the history
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..history import ActionEvent, GitError, RepositoryHistory, Revision
+from ..git.history import ActionEvent, GitError, RepositoryHistory, Revision
 
 
 def open_history(root: Path | str, paths: Sequence[str]) -> RepositoryHistory | None:

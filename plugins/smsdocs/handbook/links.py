@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..model import ID_TOKEN
+from ..core.model import ID_TOKEN
 
 _MAYBE_ID = re.compile(r"[A-Z0-9]-[0-9]")
 _TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*>", re.DOTALL)

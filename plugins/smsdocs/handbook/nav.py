@@ -11,7 +11,7 @@ import posixpath
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..model import Record
+from ..core.model import Record
 from .graph import ACTION_REGISTER, CLAUSE_INDEX, clause_key
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..history import RepositoryHistory
-from ..model import ManagementReview
+from ..core.model import ManagementReview
+from ..git.history import RepositoryHistory
 from . import pages_review, pages_rules, progress
 from .graph import REGISTERS_DIR
 from .history_view import HistoryView

@@ -10,9 +10,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..charts import BurnPoint, burndown, burndown_chart, kpi_chart
-from ..inputpack import InputPack, KpiSeries, compile_pack, kpi_series
-from ..model import Action, ManagementReview, Repository
+from ..core.model import Action, ManagementReview, Repository
+from ..review.charts import BurnPoint, burndown, burndown_chart, kpi_chart
+from ..review.inputpack import InputPack, KpiSeries, compile_pack, kpi_series
 from .history_view import HistoryView
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import wording
+from ..authoring.scaffold import sections_for
 from ..checks.sections import sections_by_rule
-from ..findings import Finding
-from ..model import Record
-from ..rulepack import Rule, RulePack
-from ..scaffold import sections_for
+from ..core import wording
+from ..core.findings import Finding
+from ..core.model import Record
+from ..core.rulepack import Rule, RulePack
 from .graph import Graph, clause_key
 
 PLACEHOLDER_RULE = "content.placeholder"

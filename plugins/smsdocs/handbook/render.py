@@ -18,10 +18,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from ..findings import Finding
-from ..history import RepositoryHistory
-from ..inputpack import period_label
-from ..model import Action, Record, as_text, id_tokens
+from ..core.findings import Finding
+from ..core.model import Action, Record, as_text, id_tokens
+from ..git.history import RepositoryHistory
+from ..review.inputpack import period_label
 from ..validate import Result
 from . import export
 from .graph import (

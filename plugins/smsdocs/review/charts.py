@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from ..core.model import Repository
 from .inputpack import KpiSeries
-from .model import Repository
 
 WIDTH, HEIGHT = 560, 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 30, 40

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .coverage import Coverage, Item
+from ..core.coverage import Coverage, Item
 
 COVERAGE_FORMATS = ("text", "json", "markdown")
 _STATE_LABEL = {"covered": "covered", "gap": "GAP", "template": "template, not yet written"}

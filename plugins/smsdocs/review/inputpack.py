@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import Action, ManagementReview, Record, Repository, as_date
+from ..core.model import Action, ManagementReview, Record, Repository, as_date
 
 RESOURCE_WORDS = re.compile(r"(?i)\b(resourc|budget|headcount|hire|hiring|recruit|licen[cs]e|"
                             r"fund|staff)")
@@ -200,7 +200,7 @@ def _is_document(record: Record) -> bool:
 
 def _mentions(record: Record, repo: Repository, record_type: str) -> set[str]:
     """Ids of records of a type that mention this record or that it mentions."""
-    from .checks.references import prose_ids
+    from ..checks.references import prose_ids
 
     found = {token for _, token in prose_ids(record.body)
              if (r := repo.by_id.get(token)) is not None and r.type == record_type}

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from itertools import groupby
 
-from .findings import Finding, Severity, count
+from ..core.findings import Finding, Severity, count
 from .junit import render_junit
 from .sarif import render_sarif
 

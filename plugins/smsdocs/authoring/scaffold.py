@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import wording, writer
-from .errors import UsageError
-from .model import Repository
-from .rulepack import RulePack
+from ..core import wording, writer
+from ..core.model import Repository
+from ..core.rulepack import RulePack
+from ..errors import UsageError
 
 SCAFFOLD_TYPES = ("management-review", "action", "nonconformity", "internal-audit", "policy",
                   "procedure")

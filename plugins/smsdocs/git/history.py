@@ -32,8 +32,8 @@ from typing import Any
 
 import yaml
 
-from .frontmatter import YAML_RE
-from .model import as_date, as_text
+from ..core.frontmatter import YAML_RE
+from ..core.model import as_date, as_text
 
 try:
     from yaml import CSafeLoader as SafeLoader

@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import writer
+from ..core import writer
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"  # ssh-keygen -Y sign over manifest.json (optional)
@@ -44,15 +44,15 @@ class Verification:
 def source_commit(root: Path) -> tuple[str, int | None]:
     """The commit the sources are at (``-dirty`` with uncommitted changes, ``unknown``
     outside git; the same text the site's pages carry) and its commit time."""
-    from .handbook.provenance import UNKNOWN, commit_time
-    from .handbook.provenance import source_commit as commit_of
+    from ..handbook.provenance import UNKNOWN, commit_time
+    from ..handbook.provenance import source_commit as commit_of
 
     commit = commit_of(root, _source_paths(root))
     return commit, (commit_time(root) if commit != UNKNOWN else None)
 
 
 def _source_paths(root: Path) -> list[str]:
-    from . import config as config_mod
+    from ..core import config as config_mod
 
     try:
         return list(config_mod.load(root).paths)
@@ -82,7 +82,7 @@ def build_site(root: Path, out: Path, config_file: str, when: int,
                engine_name: str | None = None) -> None:
     """Build the auditor site with the installed engine, ProperDocs preferred, or the one
     named (engine.py; strict: errors stop the pack)."""
-    from . import engine
+    from .. import engine
 
     name = engine.choose(engine_name)
     env = engine.environment({**os.environ, "SOURCE_DATE_EPOCH": str(when)})
@@ -94,7 +94,7 @@ def build_site(root: Path, out: Path, config_file: str, when: int,
 
 def refuse_leaks(root: Path, site: Path, config_file: str) -> None:
     """Run verify-site on the built site; a site that shows anything internal is not packed."""
-    from . import config as config_mod
+    from ..core import config as config_mod
     from .verify_site import verify as verify_site
 
     leaks = verify_site(site, root, config_mod.load(root), config_file)
@@ -324,13 +324,12 @@ def _check_source(manifest: dict[str, object], source: Path) -> list[str]:
 def auditor_coverage(root: Path) -> tuple[str, str]:
     """The coverage report (JSON, Markdown) as the auditor edition sees it: providers marked
     ``audience: internal`` are left out and only counted (``withheld_providers``)."""
-    from . import config as config_mod
-    from .coverage_report import render
-    from .handbook import audience
-    from .validate import validate
+    from ..handbook import audience
+    from ..reports.coverage_report import render
+    from ..run import run_check
 
-    config = config_mod.load(root)
-    full = validate(root, config, config.rule_pack())
+    run = run_check(root)
+    config, full = run.config, run.result
     shown = audience.filter_result(full, audience.exclusion(full), config.justifications)
     hidden = audience.withheld(full.coverage, shown.coverage)
     data = json.loads(render(shown.coverage, "json"))

@@ -14,10 +14,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .findings import Finding, Severity
+from ..core.findings import Finding, Severity
+from ..core.model import ACTION_DONE, Repository, as_date, as_text
+from ..core.rulepack import PackError, RulePack
 from .history import GitError, GitRepo, RepositoryHistory, raw_changes
-from .model import ACTION_DONE, Repository, as_date, as_text
-from .rulepack import PackError, RulePack
 
 
 # ------------------------------------------------------------------------------ the files

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -38,7 +38,7 @@ def _tagged(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Tagged:
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
     else:
-        value = loader.construct_mapping(node, deep=True)
+        value = loader.construct_mapping(cast(yaml.MappingNode, node), deep=True)
     return Tagged(node.tag, value)
 
 
@@ -55,7 +55,7 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
 _Dumper.add_representer(Tagged, _represent)
 
 
-def _merge(base: dict, child: dict) -> dict:
+def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     """``INHERIT`` as the engine does it: mappings merge key by key, anything else replaces."""
     out = dict(base)
     for key, value in child.items():

@@ -14,10 +14,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import UsageError
+from .. import __version__
+from ..core.rulepack import RulePack
+from ..errors import UsageError
 from .install_source import with_properdocs
-from .rulepack import RulePack
 from .scaffold import PROMPT, next_id, sections_for, write_new
 
 # Document templates, in the order a new SMS is usually written: (type, file, title).
@@ -252,15 +252,13 @@ def write(target: Path, plan: Plan, force: bool) -> list[str]:
 def record_baseline(target: Path, profile: str) -> int | None:
     """Record the new repository's findings (the template prompts) in its baseline file, so
     that CI fails only on what a change adds; None when a baseline file exists already."""
-    from . import baseline
-    from . import config as config_mod
-    from .validate import validate
+    from ..reports import baseline
+    from ..run import run_check
 
     path = target / BASELINE_FILE
     if path.exists() or path.is_symlink():
         return None
-    config = config_mod.load(target)
-    findings = validate(target, config, config.rule_pack(profile)).findings
+    findings = run_check(target, profile=profile).result.findings
     write_new(path, baseline.dumps(findings))
     return len(findings)
 

@@ -17,13 +17,13 @@ from urllib.parse import unquote, urlsplit
 
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import safepath
-from .handbook import audience, evidence
-from .handbook.graph import FINDINGS_PAGE
-from .handbook.layout import EDITION_ASSETS, EDITION_CSS, WORKER_SHIM, Layout
-from .handbook.provenance import Provenance, source_commit
-from .handbook.site import EditionView, edition_view, prune_nav
-from .validate import Result
+from ..core import safepath
+from ..handbook import audience, evidence
+from ..handbook.graph import FINDINGS_PAGE
+from ..handbook.layout import EDITION_ASSETS, EDITION_CSS, WORKER_SHIM, Layout
+from ..handbook.provenance import Provenance, source_commit
+from ..handbook.site import EditionView, edition_view, prune_nav
+from ..validate import Result
 
 INTERNAL_PAGES = (FINDINGS_PAGE,)  # generated pages the auditor edition leaves out
 EDITION_NAMES = {"internal": "Internal handbook", "auditor": "Auditor edition"}

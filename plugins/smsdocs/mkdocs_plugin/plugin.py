@@ -12,20 +12,20 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from . import __version__
-from . import config as core_config
-from .context import Context
+from .. import __version__
+from ..core import config as core_config
+from ..core.context import Context
+from ..core.findings import Finding, Severity
+from ..core.rulepack import PackError
+from ..handbook import Handbook, nav
+from ..handbook.evidence import EVIDENCE_PAGE
+from ..handbook.graph import SMS_JSON
+from ..handbook.history_view import open_history
+from ..handbook.layout import ASSET_FILES, Layout, resolve_as_of
+from ..handbook.meta import safe_meta
+from ..handbook.site import page_html, site_pages
+from ..run import run_check
 from .edition import Edition
-from .findings import Finding, Severity
-from .handbook import Handbook, nav
-from .handbook.evidence import EVIDENCE_PAGE
-from .handbook.graph import SMS_JSON
-from .handbook.history_view import open_history
-from .handbook.layout import ASSET_FILES, Layout, resolve_as_of
-from .handbook.meta import safe_meta
-from .handbook.site import page_html, site_pages
-from .rulepack import PackError
-from .validate import validate
 
 log = get_plugin_logger("smsdocs")
 
@@ -88,7 +88,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         """The findings (by identity) that the configured baseline file suppresses."""
         if not self.config.baseline:
             return set()
-        from . import baseline
+        from ..reports import baseline
 
         try:
             known = baseline.load(self.layout.root / self.config.baseline)
@@ -99,7 +99,8 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         return {id(f) for f in findings if id(f) not in fresh}
 
     def on_files(self, files, config):  # noqa: ANN001, ANN201
-        result = validate(self.layout.root, self.core, self.pack, self.as_of)
+        result = run_check(self.layout.root, as_of=self.as_of, config=self.core,
+                           pack=self.pack).result
         known = self._baselined(result.findings)
         for f in result.findings:
             self.log(f, baselined=id(f) in known)

@@ -106,12 +106,13 @@ def parse(body: str, first_line: int) -> Body:
     row: TableRow | None = None
     in_tbody = False
     for index, token in enumerate(tokens):
+        span: list[int] = token.map  # type: ignore[assignment]  # None only for inline tokens
         kind = token.type
         if kind == "heading_open":
             inline = tokens[index + 1]
             level_now = int(token.tag[1])
-            headings.append((level_now, offset + token.map[0], inline.content.strip(),
-                             offset + token.map[1] - 1, False))
+            headings.append((level_now, offset + span[0], inline.content.strip(),
+                             offset + span[1] - 1, False))
         elif kind == "paragraph_open" and list_depth == 0 and table is None and token.map \
                 and token.map[1] - token.map[0] == 1:
             bold = _BOLD_LINE.match(tokens[index + 1].content.strip())
@@ -121,7 +122,7 @@ def parse(body: str, first_line: int) -> Body:
                                  offset + token.map[0], True))
         elif kind in ("fence", "code_block", "html_block"):
             # Neither renderer reads headings inside code or HTML blocks (comments included).
-            code_lines.update(range(offset + token.map[0], offset + token.map[1]))
+            code_lines.update(range(offset + span[0], offset + span[1]))
         elif kind in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
         elif kind in ("bullet_list_close", "ordered_list_close"):
@@ -133,16 +134,16 @@ def parse(body: str, first_line: int) -> Body:
                                 "\n".join(lines[token.map[0]:token.map[1]]).strip()))
             list_items.append(item_starts[-1])
         elif kind == "table_open":
-            table = Table(line=offset + token.map[0], header=[], rows=[])
+            table = Table(line=offset + span[0], header=[], rows=[])
             tables.append(table)
         elif kind == "tbody_open":
             in_tbody = True
         elif kind == "tbody_close":
             in_tbody = False
         elif kind == "tr_open" and table is not None and in_tbody:
-            row = TableRow(line=offset + token.map[0], cells=[])
+            row = TableRow(line=offset + span[0], cells=[])
             table.rows.append(row)
-            item_starts.append((row.line, lines[token.map[0]].strip()))
+            item_starts.append((row.line, lines[span[0]].strip()))
         elif kind == "table_close":
             table, row = None, None
         elif kind == "inline":

@@ -24,7 +24,7 @@ try:
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader  # type: ignore[assignment]
 
-PACKS_DIR = Path(__file__).parent / "packs"
+PACKS_DIR = Path(__file__).parent.parent / "packs"
 DEFAULT_PACK = "iso20000-1:2018"
 CHECK_KINDS = ("builtin", "section")
 
@@ -173,7 +173,8 @@ class RulePack:
     heading_cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, repr=False)  # (type, kind, level, heading, parents) -> rules
     # that the heading presents, and rules it names only weakly (the content must confirm)
-    shape_cache: dict[tuple[Any, ...], Any] = field(
+    shape_cache: dict[tuple[Any, ...], tuple[tuple[tuple[str, int], ...],
+                                             tuple[tuple[str, int], ...]]] = field(
         default_factory=dict, repr=False)  # (type, headings of a record) -> what they present
     concept_cache: dict[str, frozenset[str]] = field(
         default_factory=dict, repr=False)  # heading -> the lexicon's concepts it carries
@@ -443,8 +444,9 @@ class _Overlay:
                  where: tuple[str | int, ...]) -> dict[str, Any]:
         if rule.get("section") is None:
             raise self.error(f"rule '{rule_id}' checks no section; {key} does not apply", *where)
-        rule["section"] = dict(rule["section"])
-        return rule["section"]
+        section: dict[str, Any] = dict(rule["section"])
+        rule["section"] = section
+        return section
 
     def _add_keywords(self, rule: dict[str, Any], rule_id: str, value: Any,
                       where: tuple[str | int, ...]) -> None:

@@ -22,12 +22,12 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from . import safepath
-from .config import Config
-from .handbook import audience
-from .loader import MAX_FILE_BYTES
-from .model import ID_TOKEN
-from .validate import validate
+from ..core import safepath
+from ..core.config import Config
+from ..core.loader import MAX_FILE_BYTES
+from ..core.model import ID_TOKEN
+from ..handbook import audience
+from ..run import run_check
 
 SHINGLE = 8  # words per body fingerprint
 MAX_PHRASE = 12  # words of a title or field value compared
@@ -110,7 +110,7 @@ def _stem(path: str, docs_rel: str) -> str | None:
 def secrets(root: Path, config: Config, internal_fields: Iterable[str],
             docs_rel: str = "docs") -> Secrets:
     """Everything internal in the repository, as the auditor edition classifies it."""
-    result = validate(root, config, config.rule_pack())
+    result = run_check(root, config=config).result
     names = set(internal_fields)
     excluded = audience.exclusion(result, names)
     out = Secrets()

@@ -15,8 +15,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from . import __version__, writer
-from .findings import Finding
+from .. import __version__
+from ..core import writer
+from ..core.findings import Finding
 
 DEFAULT_FILE = ".smsdocs-baseline.json"
 FORMAT_VERSION = 1

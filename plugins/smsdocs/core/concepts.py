@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -127,7 +127,7 @@ class Lexicon:
     written: dict[tuple[str, ...], str] = field(default_factory=dict)  # stems -> as written
 
     @classmethod
-    def of(cls, raw: dict[str, Iterable[str]]) -> Lexicon:
+    def of(cls, raw: Mapping[str, Iterable[str]]) -> Lexicon:
         lexicon = cls()
         for name, terms in (raw or {}).items():
             stems = lexicon.concepts.setdefault(str(name), [])

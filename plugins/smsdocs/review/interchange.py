@@ -15,10 +15,10 @@ from typing import Any
 
 import frontmatter as pyfrontmatter
 
-from .errors import UsageError
-from .model import ManagementReview, Repository, as_text
-from .rulepack import RulePack
-from .scaffold import next_id
+from ..authoring.scaffold import next_id
+from ..core.model import ManagementReview, Repository, as_text
+from ..core.rulepack import RulePack
+from ..errors import UsageError
 
 INPUT_HEADINGS = {
     "audit_results": "Audit results",
@@ -228,7 +228,7 @@ def export_review(review: ManagementReview, pack: RulePack) -> dict[str, Any]:
         if key in review.data:
             meta[key] = review.data[key]
     inputs: dict[str, Any] = {}
-    from .checks.sections import sections_by_rule
+    from ..checks.sections import sections_by_rule
 
     rules = [pack.rules[r] for r in RULE_TO_KEY if r in pack.rules]
     found = sections_by_rule(review, pack)

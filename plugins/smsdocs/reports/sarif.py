@@ -13,10 +13,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import __version__, wording
+from .. import __version__
+from ..core import wording
+from ..core.findings import Finding, Severity
+from ..core.rulepack import RulePack
 from .baseline import fingerprint
-from .findings import Finding, Severity
-from .rulepack import RulePack
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://www.iso.org/standard/70636.html"

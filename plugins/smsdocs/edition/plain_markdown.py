@@ -23,15 +23,16 @@ from urllib.parse import quote
 
 import yaml
 
-from . import __version__, engine_config
-from . import config as core_config
-from .errors import UsageError
-from .frontmatter import split
-from .handbook import Handbook, audience
-from .handbook import markdown_prose as prose
-from .handbook.graph import SMS_JSON
-from .handbook.history_view import open_history
-from .handbook.layout import (
+from .. import __version__
+from ..core import config as core_config
+from ..core import engine_config
+from ..core.frontmatter import split
+from ..errors import UsageError
+from ..handbook import Handbook, audience
+from ..handbook import markdown_prose as prose
+from ..handbook.graph import SMS_JSON
+from ..handbook.history_view import open_history
+from ..handbook.layout import (
     ASSET_FILES,
     EDITION_ASSETS,
     EDITION_CSS,
@@ -39,9 +40,9 @@ from .handbook.layout import (
     Layout,
     resolve_as_of,
 )
-from .handbook.markdown_prose import target_src
-from .handbook.provenance import Provenance, source_commit
-from .handbook.site import (
+from ..handbook.markdown_prose import target_src
+from ..handbook.provenance import Provenance, source_commit
+from ..handbook.site import (
     edition_view,
     generated_html,
     nav_of,
@@ -50,7 +51,7 @@ from .handbook.site import (
     record_markdown,
     site_pages,
 )
-from .validate import validate
+from ..run import run_check
 
 MARKER = ".smsdocs-render"
 NAV_FRAGMENT = "smsdocs-nav.yml"
@@ -148,7 +149,7 @@ class Renderer:
     def render(self, out: Path) -> Rendered:
         _check_out(out, self.layout)
         pack = self.core.rule_pack()
-        result = validate(self.layout.root, self.core, pack, self.as_of)
+        result = run_check(self.layout.root, as_of=self.as_of, config=self.core, pack=pack).result
         view = edition_view(result, self.auditor, self.internal_fields,
                             self.core.justifications)
         history = open_history(self.layout.root, self.layout.folders())

@@ -1,0 +1,1 @@
+"""The management review: its input pack, the JSON interchange and the charts."""
