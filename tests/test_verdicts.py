@@ -134,6 +134,19 @@ def test_minutes_as_a_numbered_list_with_bold_items_present_each_input(
     assert errors(judge({REVIEW_PATH: text})) == []
 
 
+def test_a_bold_list_item_under_the_decisions_presents_no_input(judge: Findings) -> None:
+    inputs = [(t, b) for t, b in INPUTS if t != "Audit outcomes"]
+    items = "\n".join(f"{i}. **{t}:** {b}" for i, (t, b) in enumerate(inputs, start=1))
+    decided = ("1. **Audit outcomes:** a supplier audit is added to the programme.\n"
+               "2. **Resourcing:** one engineer is approved.\n"
+               "3. **Ideas for improvement:** the catalogue goes ahead; no change to scope.\n")
+    text = (FRONT.format(chair="Managing Director", owner="Service Delivery Manager")
+            + "# Minutes\n\n## Inputs\n\n" + items + "\n\n## Decisions\n\n" + decided
+            + "\n## Conclusion\n\nThe SMS remains suitable, adequate and effective.\n")
+    assert rules_at(errors(judge({REVIEW_PATH: text}))) == {
+        ("review.input.audits", line_of(text, "# Minutes"))}
+
+
 def test_a_table_that_is_not_an_agenda_presents_nothing(judge: Findings) -> None:
     inputs = [(t, b) for t, b in INPUTS if t != "Audit outcomes"]
     text = review(inputs=inputs).replace(

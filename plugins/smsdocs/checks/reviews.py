@@ -41,10 +41,6 @@ class ReviewChain:
             open_after[review.id] = list(pending)
         return cls(reviews, open_after)
 
-    def previous(self, review: ManagementReview) -> ManagementReview | None:
-        index = self.reviews.index(review)
-        return self.reviews[index - 1] if index > 0 else None
-
     def open_at(self, review: ManagementReview) -> list[Action]:
         """Decisions of this and earlier reviews still open on the review's date."""
         return self.open_after.get(review.id, [])
