@@ -14,8 +14,7 @@ from typing import Any
 
 from . import __version__
 from .core import config as config_mod
-from .core.rulepack import PackError
-from .errors import UsageError
+from .errors import ConfigError, EvidencePackError, UsageError
 from .reports import output
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -188,12 +187,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_pack(args)
         return _rules(args)
-    except PackError as exc:
+    except ConfigError as exc:
         print(f"smsdocs: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except UsageError as exc:  # a file exists, a folder is not empty, unreadable input
+    except UsageError as exc:  # not a folder, a file exists, unreadable input
         print(f"smsdocs: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except EvidencePackError as exc:  # the pack's build failed or showed a leak
+        print(f"smsdocs: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
     except BrokenPipeError:  # e.g. piped into head
         return EXIT_OK
 
@@ -223,11 +225,16 @@ def _repository_of(path: Path) -> Path:
     return path.resolve().parent
 
 
+def _folder(given: str | Path) -> Path:
+    """A folder the user named, resolved; UsageError when it is not a folder."""
+    folder = Path(given).resolve()
+    if not folder.is_dir():
+        raise UsageError(f"not a folder: {given}")
+    return folder
+
+
 def _root(args: argparse.Namespace) -> Path:
-    root = Path(args.root).resolve()
-    if not root.is_dir():
-        raise PackError(f"not a folder: {args.root}")
-    return root
+    return _folder(args.root)
 
 
 def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
@@ -242,9 +249,8 @@ def _verify_site(args: argparse.Namespace) -> int:
     """`smsdocs verify-site DIR --edition auditor`: every leak, exit 1; none, exit 0."""
     from .edition.verify_site import verify
 
-    root = Path(args.root).resolve()
-    if not root.is_dir() or not args.dir.is_dir():
-        raise PackError(f"not a folder: {args.root if not root.is_dir() else args.dir}")
+    root = _folder(args.root)
+    _folder(args.dir)
     leaks = verify(args.dir, root, config_mod.load(root), args.mkdocs_config)
     for leak in leaks:
         print(f"{output.plain(str(args.dir))}/{output.plain(leak)}"
@@ -268,7 +274,7 @@ def _check(args: argparse.Namespace) -> int:
             from .git.history import GitRepo
 
             why = GitRepo.problem(root)
-            raise PackError(f"--base needs {root} to be inside a git work tree"
+            raise UsageError(f"--base needs {root} to be inside a git work tree"
                             + (f" ({why})" if why else ""))
         changed = changes.changed_files(history.repo, args.base, config.paths, config.file)
         known = changes.base_ids(result.repo, changed, history)
@@ -277,10 +283,7 @@ def _check(args: argparse.Namespace) -> int:
         summary.out_of_scope = hidden
     suppressed = 0
     if args.baseline:
-        try:
-            known_findings = baseline_mod.load(args.baseline)
-        except baseline_mod.BaselineError as exc:
-            raise PackError(str(exc)) from exc
+        known_findings = baseline_mod.load(args.baseline)
         findings, suppressed = baseline_mod.apply(findings, known_findings)
     kinds = [result.pack.types[r.type].kind if r.type in result.pack.types else "record"
              for r in result.repo.records]
@@ -345,9 +348,7 @@ def _new(args: argparse.Namespace) -> int:
     from .core import writer
     from .run import run_check
 
-    root = Path(args.root).resolve()
-    if not root.is_dir():
-        raise PackError(f"not a folder: {args.root}")
+    root = _folder(args.root)
     config = config_mod.load(root)
     pack = config.rule_pack()
     date = args.date or dt.date.today()
@@ -388,9 +389,7 @@ def _review_tools(args: argparse.Namespace) -> int:
     from .review import inputpack, interchange
     from .run import run_check
 
-    root = Path(getattr(args, "root", ".")).resolve()
-    if not root.is_dir():
-        raise PackError(f"not a folder: {root}")
+    root = _folder(args.root)
     config = config_mod.load(root)
     pack = config.rule_pack()
     if args.command == "review":

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError
 from . import frontmatter
-from .rulepack import DEFAULT_PACK, PackError, RulePack
+from .rulepack import DEFAULT_PACK, RulePack
 from .rulepack import load as load_pack
 
 CONFIG_NAMES = ("smsdocs.yml", "smsdocs.yaml")
@@ -37,7 +38,7 @@ class Config:
 
 
 def load(root: Path, config_file: Path | None = None) -> Config:
-    """Read smsdocs.yml from the root (or the given file); raise PackError with its line."""
+    """Read smsdocs.yml from the root (or the given file); raise ConfigError with its line."""
     path = config_file
     if path is None:
         path = next((root / n for n in CONFIG_NAMES if (root / n).is_file()), None)
@@ -48,27 +49,28 @@ def load(root: Path, config_file: Path | None = None) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise PackError(f"cannot read configuration: {exc}", shown) from exc
+        raise ConfigError(f"cannot read configuration: {exc}", shown) from exc
     parsed = frontmatter.parse_yaml(text)
     if parsed.error:
-        raise PackError(parsed.error, shown, parsed.error_line)
+        raise ConfigError(parsed.error, shown, parsed.error_line)
     data = parsed.data
     config.file, config.lines = shown, parsed.lines
     for key in data:
         if key not in KNOWN_KEYS:
-            raise PackError(f"unknown key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})",
+            raise ConfigError(f"unknown key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})",
                             shown, parsed.lines.get((key,), 0))
     config.pack = str(data.get("pack", DEFAULT_PACK))
     config.profile = str(data["profile"]) if data.get("profile") is not None else None
     paths = data.get("paths", config.paths)
     if not (isinstance(paths, list) and all(isinstance(p, str) for p in paths)):
-        raise PackError("'paths' must be a list of folders", shown, parsed.lines.get(("paths",), 0))
+        raise ConfigError("'paths' must be a list of folders", shown,
+                          parsed.lines.get(("paths",), 0))
     root_real = root.resolve()
     for index, entry in enumerate(paths):
         inside = not Path(entry).is_absolute() and (root / entry).resolve().is_relative_to(
             root_real) and ".." not in Path(entry).parts
         if not inside:
-            raise PackError(f"'paths' entry {entry!r} is outside the repository: list folders "
+            raise ConfigError(f"'paths' entry {entry!r} is outside the repository: list folders "
                             "inside the repository, relative to its root",
                             shown, parsed.lines.get(("paths", index),
                                                     parsed.lines.get(("paths",), 0)))
@@ -76,7 +78,7 @@ def load(root: Path, config_file: Path | None = None) -> Config:
     if data.get("as_of") is not None:
         value = data["as_of"]
         if not isinstance(value, dt.date):
-            raise PackError("'as_of' must be a date YYYY-MM-DD", shown,
+            raise ConfigError("'as_of' must be a date YYYY-MM-DD", shown,
                             parsed.lines.get(("as_of",), 0))
         config.as_of = value
     config.overrides = {k: data[k] for k in ("rules", "types", "lexicon", "top_management",
@@ -84,7 +86,7 @@ def load(root: Path, config_file: Path | None = None) -> Config:
     coverage = data.get("coverage") or {}
     justifications = coverage.get("justifications", {}) if isinstance(coverage, dict) else None
     if not isinstance(justifications, dict):
-        raise PackError("'coverage: justifications:' must map item keys to text", shown,
+        raise ConfigError("'coverage: justifications:' must map item keys to text", shown,
                         parsed.lines.get(("coverage",), 0))
     config.justifications = {str(k): str(v) for k, v in justifications.items()}
     return config

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from ..errors import ConfigError
 from .concepts import Lexicon, Topics
 from .findings import Severity
 
@@ -27,21 +28,6 @@ except ImportError:  # pragma: no cover
 PACKS_DIR = Path(__file__).parent.parent / "packs"
 DEFAULT_PACK = "iso20000-1:2018"
 CHECK_KINDS = ("builtin", "section")
-
-
-class PackError(Exception):
-    """A rule pack or configuration that cannot be used, with where the problem is."""
-
-    def __init__(self, message: str, file: str = "", line: int = 0) -> None:
-        super().__init__(message)
-        self.message = message
-        self.file = file
-        self.line = line
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}: " if self.file and self.line else (
-            f"{self.file}: " if self.file else "")
-        return where + self.message
 
 
 @dataclass(slots=True)
@@ -203,10 +189,10 @@ def _read_yaml(path: Path) -> Any:
             return yaml.load(handle, SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise PackError(f"YAML error: {exc.problem or exc}", str(path),
+        raise ConfigError(f"YAML error: {exc.problem or exc}", str(path),
                         (mark.line + 1) if mark else 0) from exc
     except OSError as exc:
-        raise PackError(f"cannot read: {exc.strerror}", str(path)) from exc
+        raise ConfigError(f"cannot read: {exc.strerror}", str(path)) from exc
 
 
 def pack_dir(name: str) -> Path:
@@ -214,7 +200,7 @@ def pack_dir(name: str) -> Path:
     folder = PACKS_DIR / name.replace(":", "-")
     if not (folder / "pack.yaml").is_file():
         known = sorted(p.name.replace("-20", ":20", 1) for p in PACKS_DIR.iterdir() if p.is_dir())
-        raise PackError(f"unknown rule pack '{name}' (known: {', '.join(known)})")
+        raise ConfigError(f"unknown rule pack '{name}' (known: {', '.join(known)})")
     return folder
 
 
@@ -231,7 +217,7 @@ def load(name: str = DEFAULT_PACK, profile: str | None = None,
         raw["concepts"] = {**(raw.get("concepts") or {}), **(extra.get("concepts") or {})}
     profile = str(profile or raw.get("default_profile", raw["edition"]))
     if profile not in raw.get("profiles", {}):
-        raise PackError(f"unknown profile '{profile}' (known: {', '.join(raw['profiles'])})",
+        raise ConfigError(f"unknown profile '{profile}' (known: {', '.join(raw['profiles'])})",
                         config_file, (config_lines or {}).get(("profile",), 0))
     clauses = _load_clauses(folder / "clauses.yaml")
     crosswalk = _load_crosswalk(folder / "crosswalk-2011.yaml")
@@ -295,12 +281,12 @@ def _make_rule(entry: dict[str, Any], profile: str, where: str) -> Rule:
                     applies_to=list(entry.get("applies_to", [])), section=spec,
                     extra={k: v for k, v in entry.items() if k not in known})
     except (KeyError, TypeError, ValueError) as exc:
-        raise PackError(f"rule {entry.get('id', '?')}: {exc}", where) from exc
+        raise ConfigError(f"rule {entry.get('id', '?')}: {exc}", where) from exc
     if rule.check not in CHECK_KINDS:
-        raise PackError(f"rule {rule.id}: unknown check '{rule.check}' "
+        raise ConfigError(f"rule {rule.id}: unknown check '{rule.check}' "
                         f"(known: {', '.join(CHECK_KINDS)})", where)
     if rule.check == "section" and spec is None:
-        raise PackError(f"rule {rule.id}: a section rule needs 'section: aliases: [...]'", where)
+        raise ConfigError(f"rule {rule.id}: a section rule needs 'section: aliases: [...]'", where)
     return rule
 
 
@@ -341,12 +327,12 @@ class _Overlay:
         self.lines = lines
         self.other_profiles = other_profiles or set()  # rule ids of the profiles not in use
 
-    def error(self, message: str, *path: str | int) -> PackError:
+    def error(self, message: str, *path: str | int) -> ConfigError:
         line = 0
         while path and not line:
             line = self.lines.get(tuple(path), 0)
             path = path[:-1]
-        return PackError(message, self.file, line)
+        return ConfigError(message, self.file, line)
 
     def lexicon(self, concepts: dict[str, Any]) -> dict[str, list[str]]:
         """The pack's concepts with the organisation's added words (``lexicon:``)."""

@@ -19,16 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import writer
+from ..errors import EvidencePackError, UsageError
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"  # ssh-keygen -Y sign over manifest.json (optional)
 NAMESPACE = "smsdocs-pack"
 SITE_DIR = "site/"
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
-
-
-class PackError(Exception):
-    """The pack cannot be built or does not verify."""
 
 
 @dataclass(slots=True)
@@ -89,7 +86,7 @@ def build_site(root: Path, out: Path, config_file: str, when: int,
     result = subprocess.run(engine.build_command(name, str(root / config_file), str(out)),
                             capture_output=True, text=True, cwd=root, env=env, check=False)
     if result.returncode != 0:
-        raise PackError(f"{name} build -f {config_file} failed:\n{result.stderr[-4000:]}")
+        raise EvidencePackError(f"{name} build -f {config_file} failed:\n{result.stderr[-4000:]}")
 
 
 def refuse_leaks(root: Path, site: Path, config_file: str) -> None:
@@ -101,7 +98,7 @@ def refuse_leaks(root: Path, site: Path, config_file: str) -> None:
     if leaks:
         shown = "\n".join(f"  {leak}" for leak in leaks[:40])
         more = f"\n  … and {len(leaks) - 40} more" if len(leaks) > 40 else ""
-        raise PackError(f"verify-site found {len(leaks)} leak(s) in the auditor site; "
+        raise EvidencePackError(f"verify-site found {len(leaks)} leak(s) in the auditor site; "
                         f"not packed:\n{shown}{more}")
 
 
@@ -114,7 +111,7 @@ def make(root: Path, out: Path, coverage_json: str, coverage_md: str,
          engine_name: str | None = None) -> dict[str, object]:
     """Build the auditor site and write the pack; returns the manifest."""
     if not (root / config_file).is_file():
-        raise PackError(f"{config_file} not found in {root}")
+        raise EvidencePackError(f"{config_file} not found in {root}")
     when = epoch(root)
     commit, _ = source_commit(root)
     with tempfile.TemporaryDirectory() as tmp:
@@ -185,7 +182,7 @@ def _digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
         while chunk := handle.read(_CHUNK):
             read += len(chunk)
             if read > MAX_ENTRY_BYTES:
-                raise PackError(f"{info.filename}: larger than {MAX_ENTRY_BYTES:,} bytes")
+                raise EvidencePackError(f"{info.filename}: larger than {MAX_ENTRY_BYTES:,} bytes")
             sha.update(chunk)
     return sha.hexdigest()
 
@@ -193,21 +190,21 @@ def _digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
 def _manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, object]:
     """The manifest as a mapping with a 'files' mapping of name -> hex digest."""
     if info.file_size > MAX_MANIFEST_BYTES:
-        raise PackError(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES:,} bytes")
+        raise EvidencePackError(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES:,} bytes")
     with archive.open(info) as handle:
         raw = handle.read(MAX_MANIFEST_BYTES + 1)
     if len(raw) > MAX_MANIFEST_BYTES:
-        raise PackError(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES:,} bytes")
+        raise EvidencePackError(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES:,} bytes")
     try:
         manifest = json.loads(raw)
     except (ValueError, RecursionError) as exc:
-        raise PackError(f"{MANIFEST} is not valid JSON ({str(exc)[:200]})") from None
+        raise EvidencePackError(f"{MANIFEST} is not valid JSON ({str(exc)[:200]})") from None
     if not isinstance(manifest, dict):
-        raise PackError(f"{MANIFEST} is a JSON {type(manifest).__name__}, not an object")
+        raise EvidencePackError(f"{MANIFEST} is a JSON {type(manifest).__name__}, not an object")
     files = manifest.get("files")
     if not isinstance(files, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
-        raise PackError(f"{MANIFEST}: 'files' must map each file name to its SHA-256")
+        raise EvidencePackError(f"{MANIFEST}: 'files' must map each file name to its SHA-256")
     return manifest
 
 
@@ -257,7 +254,7 @@ def verify(pack: Path, key_file: Path | None = None,
                 problems += _check_signature(archive, seen, key_file)
             if source is not None:
                 problems += _check_source(manifest, source)
-    except PackError as exc:
+    except EvidencePackError as exc:
         return Verification(False, [*problems, str(exc)], len(listed), "unknown")
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
             RuntimeError) as exc:
@@ -276,7 +273,7 @@ def sign(pack: Path, key_file: Path) -> None:
                                NAMESPACE, str(target)], capture_output=True, text=True,
                               check=False, stdin=subprocess.DEVNULL)
         if proc.returncode != 0:
-            raise PackError(f"ssh-keygen -Y sign failed: {proc.stderr.strip()[-500:]}")
+            raise EvidencePackError(f"ssh-keygen -Y sign failed: {proc.stderr.strip()[-500:]}")
         signature = Path(str(target) + ".sig").read_bytes()
     with zipfile.ZipFile(pack, "a", compression=zipfile.ZIP_DEFLATED) as archive:
         info = zipfile.ZipInfo(SIGNATURE, date_time=archive.getinfo(MANIFEST).date_time)
@@ -362,22 +359,14 @@ def run(args: object) -> int:
         return 1
     root = Path(args.root).resolve()
     if not root.is_dir():
-        print(f"smsdocs: not a folder: {args.root}", file=sys.stderr)
-        return 2
+        raise UsageError(f"not a folder: {args.root}")
     out = Path(args.out).absolute() if args.out else root / "evidence-pack.zip"
-    try:
-        writer.check_replaceable(out)
-        coverage_json, coverage_md = auditor_coverage(root)
-        manifest = make(root, out, coverage_json, coverage_md, args.mkdocs_config,
-                        getattr(args, "engine", None))
-        if getattr(args, "sign", None):
-            sign(out, Path(args.sign))
-    except PackError as exc:
-        print(f"smsdocs: {exc}", file=sys.stderr)
-        return 1
-    except writer.WriteError as exc:
-        print(f"smsdocs: {exc}", file=sys.stderr)
-        return 2
+    writer.check_replaceable(out)
+    coverage_json, coverage_md = auditor_coverage(root)
+    manifest = make(root, out, coverage_json, coverage_md, args.mkdocs_config,
+                    getattr(args, "engine", None))
+    if getattr(args, "sign", None):
+        sign(out, Path(args.sign))
     print(f"wrote {out}: {len(manifest['files'])} file(s), source commit "
           f"{manifest['source_commit']}")
     return 0

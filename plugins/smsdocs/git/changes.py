@@ -16,7 +16,8 @@ from typing import Any
 
 from ..core.findings import Finding, Severity
 from ..core.model import ACTION_DONE, Repository, as_date, as_text
-from ..core.rulepack import PackError, RulePack
+from ..core.rulepack import RulePack
+from ..errors import UsageError
 from .history import GitError, GitRepo, RepositoryHistory, raw_changes
 
 
@@ -43,7 +44,7 @@ def changed_files(repo: GitRepo, ref: str, paths: list[str], config_file: str = 
     """Which SMS files a change touches, compared with the merge-base of ref and HEAD."""
     resolved = repo.run("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
     if not resolved.strip():
-        raise PackError(f"--base: '{ref}' is not a commit in this repository "
+        raise UsageError(f"--base: '{ref}' is not a commit in this repository "
                         "(fetch it first, e.g. git fetch origin main)")
     base = resolved.decode().strip()
     if repo.has_head():

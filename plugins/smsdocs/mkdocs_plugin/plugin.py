@@ -16,7 +16,7 @@ from .. import __version__
 from ..core import config as core_config
 from ..core.context import Context
 from ..core.findings import Finding, Severity
-from ..core.rulepack import PackError
+from ..errors import ConfigError
 from ..handbook import Handbook, nav
 from ..handbook.evidence import EVIDENCE_PAGE
 from ..handbook.graph import SMS_JSON
@@ -73,7 +73,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
             self.core.paths = self.layout.folders()
             self.pack = self.core.rule_pack()
             self.as_of = resolve_as_of(self.config.as_of, self.core.as_of, dict(os.environ))
-        except (PackError, ValueError) as exc:
+        except (ConfigError, ValueError) as exc:
             raise PluginError(f"smsdocs: {exc}") from exc
         self.user_nav = bool(config.nav)  # else the handbook writes one in SMS order
         config.extra_css.append("assets/smsdocs/smsdocs.css")

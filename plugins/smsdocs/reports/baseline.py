@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import __version__
 from ..core import writer
 from ..core.findings import Finding
+from ..errors import ConfigError
 
 DEFAULT_FILE = ".smsdocs-baseline.json"
 FORMAT_VERSION = 1
@@ -26,7 +27,7 @@ _NUMBER = re.compile(r"\d+")
 Key = tuple[str, str, str]
 
 
-class BaselineError(Exception):
+class BaselineError(ConfigError):
     """A baseline file that cannot be read."""
 
 
