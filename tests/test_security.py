@@ -686,6 +686,7 @@ def test_hostile_yaml_and_markdown_never_raise(tmp_path_factory: pytest.TempPath
     from smsdocs.core import config as config_mod
     from smsdocs.handbook import audience
     from smsdocs.reports import output
+    from smsdocs.reports.report import Report
     from smsdocs.validate import validate
 
     root = tmp_path_factory.mktemp("hyp")
@@ -697,10 +698,9 @@ def test_hostile_yaml_and_markdown_never_raise(tmp_path_factory: pytest.TempPath
     assert all(f.rule != "check.crashed" for f in result.findings), result.findings
     excluded = audience.exclusion(result, ["internal_notes"])
     audience.filter_result(result, excluded)
-    totals = output.summary(result.findings, 1, 1, 1)
-    for render in (output.render_json, output.render_github):
-        assert len(render(result.findings, totals)) < 1_000_000
-    assert len(output.render_text(result.findings, totals, False)) < 1_000_000
+    report = Report.of(result)
+    for fmt in output.FORMATS:
+        assert len(output.render(report, fmt)) < 1_000_000
 
 
 # ---------------------------------------------------------------- 5. a pack bound to its source

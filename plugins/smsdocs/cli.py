@@ -16,6 +16,7 @@ from . import __version__
 from .core import config as config_mod
 from .errors import ConfigError, EvidencePackError, UsageError
 from .reports import output
+from .reports.text import plain, render_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -253,8 +254,8 @@ def _verify_site(args: argparse.Namespace) -> int:
     _folder(args.dir)
     leaks = verify(args.dir, root, config_mod.load(root), args.mkdocs_config)
     for leak in leaks:
-        print(f"{output.plain(str(args.dir))}/{output.plain(leak)}"
-              if not leak.startswith("the site") else output.plain(leak))
+        print(f"{plain(str(args.dir))}/{plain(leak)}"
+              if not leak.startswith("the site") else plain(leak))
     if leaks:
         print(f"smsdocs: {len(leaks)} leak(s): the site shows what the {args.edition} edition "
               "must not", file=sys.stderr)
@@ -266,6 +267,8 @@ def _verify_site(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from .git import changes
     from .reports import baseline as baseline_mod
+    from .reports.report import Report
+    from .reports.summary import render_markdown
 
     root, config, result, history = _validate(args)
     findings, summary, changed = result.findings, None, None
@@ -283,45 +286,26 @@ def _check(args: argparse.Namespace) -> int:
         summary.out_of_scope = hidden
     suppressed = 0
     if args.baseline:
-        known_findings = baseline_mod.load(args.baseline)
-        findings, suppressed = baseline_mod.apply(findings, known_findings)
-    kinds = [result.pack.types[r.type].kind if r.type in result.pack.types else "record"
-             for r in result.repo.records]
-    totals = output.summary(findings, len(result.repo.files), kinds.count("record"),
-                            sum(len(r.actions) for r in result.repo.records),
-                            documents=kinds.count("document"))
+        findings, suppressed = baseline_mod.apply(findings, baseline_mod.load(args.baseline))
+    repo = history.repo if history is not None else None
+    report = Report.of(result, findings, changes=summary,
+                       files=None if changed is None else set(result.repo.files) & changed.paths,
+                       uri_prefix=repo.prefix if repo else "",
+                       source_root=repo.top if repo else root)
     note = (f"{suppressed} baselined finding(s) suppressed ({args.baseline})"
             if args.baseline else "")
     if args.format == "text":
-        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        if summary is not None:
-            print("\n".join(output.one_line(line) for line in summary.lines()) + "\n")
-        print(output.render_text(findings, totals, colour))
+        print(render_text(report, sys.stdout.isatty() and "NO_COLOR" not in os.environ))
         if note:
             print(note)
     else:
-        extras: dict[str, Any] = {}
-        if args.format in ("sarif", "junit"):
-            repo = history.repo if history is not None else None
-            files = set(result.repo.files) if changed is None else \
-                set(result.repo.files) & changed.paths
-            extras = {"pack": result.pack, "uri_prefix": repo.prefix if repo else "",
-                      "root": repo.top if repo else root, "files": files}
-        rendered = output.RENDERERS[args.format](findings, totals, **extras)
-        if args.format == "json" and summary is not None:
-            data = json.loads(rendered)
-            data["changes"] = summary.as_dict()
-            rendered = json.dumps(data, indent=2, ensure_ascii=False)
-        print(rendered)
-        if args.format == "github" and summary is not None:
-            print(output.github_log_lines(summary.lines()))
+        print(output.render(report, args.format))
         if note:
             print(f"smsdocs: {note}", file=sys.stderr)
     if args.summary:
-        text = changes.render_markdown(findings, totals, summary)
         with args.summary.open("a", encoding="utf-8") as handle:
-            handle.write(text + (f"\n{note}.\n" if note else ""))
-    return EXIT_FINDINGS if totals["errors"] else EXIT_OK
+            handle.write(render_markdown(report) + (f"\n{note}.\n" if note else ""))
+    return EXIT_FINDINGS if report.totals.errors else EXIT_OK
 
 
 def _baseline(args: argparse.Namespace) -> int:
@@ -336,10 +320,11 @@ def _baseline(args: argparse.Namespace) -> int:
 
 def _coverage(args: argparse.Namespace) -> int:
     from .reports.coverage_report import render
+    from .reports.report import Report
     from .run import run_check
 
     result = run_check(_root(args), args.config, args.profile).result
-    print(render(result.coverage, args.format))
+    print(render(Report.of(result), args.format))
     return EXIT_FINDINGS if args.strict and result.coverage.gaps() else EXIT_OK
 
 

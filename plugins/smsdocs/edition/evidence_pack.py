@@ -7,6 +7,7 @@ date), with fixed permissions, so two packs of the same commit are byte-identica
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -26,6 +27,16 @@ SIGNATURE = "manifest.json.sig"  # ssh-keygen -Y sign over manifest.json (option
 NAMESPACE = "smsdocs-pack"
 SITE_DIR = "site/"
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
+
+
+@dataclass(frozen=True, slots=True)
+class EvidencePack:
+    """A written evidence pack: where, the commit its sources are at, how many files its
+    manifest lists."""
+
+    path: Path
+    source_commit: str
+    files: int
 
 
 @dataclass(slots=True)
@@ -108,8 +119,8 @@ def _sha256(data: bytes) -> str:
 
 def make(root: Path, out: Path, coverage_json: str, coverage_md: str,
          config_file: str = "mkdocs.auditor.yml",
-         engine_name: str | None = None) -> dict[str, object]:
-    """Build the auditor site and write the pack; returns the manifest."""
+         engine_name: str | None = None) -> EvidencePack:
+    """Build the auditor site and write the pack to ``out``."""
     if not (root / config_file).is_file():
         raise EvidencePackError(f"{config_file} not found in {root}")
     when = epoch(root)
@@ -126,13 +137,12 @@ def make(root: Path, out: Path, coverage_json: str, coverage_md: str,
         entries["sms.json"] = entries[f"{SITE_DIR}sms.json"]
     entries["coverage.json"] = coverage_json.encode()
     entries["coverage.md"] = coverage_md.encode()
+    digests = {name: _sha256(data) for name, data in sorted(entries.items())}
     manifest = {"source_commit": commit, "source_tree": source_tree(root, commit),
-                "source_date_epoch": when,
-                "generator": "smsdocs", "files": {name: _sha256(data) for name, data
-                                                  in sorted(entries.items())}}
+                "source_date_epoch": when, "generator": "smsdocs", "files": digests}
     entries[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     _write_zip(out, entries, when)
-    return manifest
+    return EvidencePack(out, commit, len(digests))
 
 
 def _write_zip(out: Path, entries: dict[str, bytes], when: int) -> None:
@@ -236,14 +246,14 @@ def verify(pack: Path, key_file: Path | None = None,
             manifest = _manifest(archive, seen[MANIFEST])
             listed = manifest["files"]  # type: ignore[assignment]
             for name, digest in sorted(listed.items()):
-                info = seen.get(name)
-                if info is None:
+                entry = seen.get(name)
+                if entry is None:
                     problems.append(f"{name}: listed in the manifest but missing")
-                elif unsafe_name(name) or _is_symlink(info):
+                elif unsafe_name(name) or _is_symlink(entry):
                     continue  # already reported
-                elif info.file_size > MAX_ENTRY_BYTES:
+                elif entry.file_size > MAX_ENTRY_BYTES:
                     problems.append(f"{name}: larger than {MAX_ENTRY_BYTES:,} bytes")
-                elif _digest(archive, info) != digest:
+                elif _digest(archive, entry) != digest:
                     problems.append(f"{name}: content does not match its SHA-256")
             for name in sorted(set(seen) - set(listed) - {MANIFEST, SIGNATURE}):
                 problems.append(f"{name}: not listed in the manifest")
@@ -323,25 +333,19 @@ def auditor_coverage(root: Path) -> tuple[str, str]:
     ``audience: internal`` are left out and only counted (``withheld_providers``)."""
     from ..handbook import audience
     from ..reports.coverage_report import render
+    from ..reports.report import Report
     from ..run import run_check
 
     run = run_check(root)
     config, full = run.config, run.result
     shown = audience.filter_result(full, audience.exclusion(full), config.justifications)
-    hidden = audience.withheld(full.coverage, shown.coverage)
-    data = json.loads(render(shown.coverage, "json"))
-    for item in data["items"]:
-        item["withheld_providers"] = hidden.get((item["clause"], item["key"]), 0)
-    data["edition"] = "auditor"
-    text = render(shown.coverage, "markdown")
-    if hidden:
-        text += ("\n\nItems also or only provided by documents or records not in the auditor "
-                 "edition (count only): " + ", ".join(
-                     f"{clause} {key} ({n})" for (clause, key), n in sorted(hidden.items())) + ".")
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n", text + "\n"
+    report = Report.of(shown)
+    report.withheld = audience.withheld(full.coverage, shown.coverage)
+    report.edition = "auditor"
+    return render(report, "json") + "\n", render(report, "markdown") + "\n"
 
 
-def run(args: object) -> int:
+def run(args: argparse.Namespace) -> int:
     """`smsdocs pack [ROOT] [--out FILE]` and `smsdocs pack --verify FILE` (exit 0 ok,
     1 mismatch or failed build, 2 usage)."""
     if getattr(args, "verify", None):
@@ -363,10 +367,9 @@ def run(args: object) -> int:
     out = Path(args.out).absolute() if args.out else root / "evidence-pack.zip"
     writer.check_replaceable(out)
     coverage_json, coverage_md = auditor_coverage(root)
-    manifest = make(root, out, coverage_json, coverage_md, args.mkdocs_config,
-                    getattr(args, "engine", None))
+    pack = make(root, out, coverage_json, coverage_md, args.mkdocs_config,
+                getattr(args, "engine", None))
     if getattr(args, "sign", None):
         sign(out, Path(args.sign))
-    print(f"wrote {out}: {len(manifest['files'])} file(s), source commit "
-          f"{manifest['source_commit']}")
+    print(f"wrote {pack.path}: {pack.files} file(s), source commit {pack.source_commit}")
     return 0

@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..core.findings import Finding, Severity
+from ..core.findings import Finding
 from ..core.model import ACTION_DONE, Repository, as_date, as_text
 from ..core.rulepack import RulePack
 from ..errors import UsageError
@@ -186,93 +186,6 @@ class ChangeSummary:
     def of(self, change: str) -> list[ActionChange]:
         return [a for a in self.actions if a.change == change]
 
-    def lines(self) -> list[str]:
-        """The summary as plain text lines (for the terminal)."""
-        out = [f"Changes since {self.ref} (merge-base {self.merge_base[:10]}): "
-               f"{len(self.files)} file(s)"]
-        for doc in self.documents:
-            detail = f" ({doc.detail})" if doc.detail else ""
-            out.append(f"  {doc.change:<9} {doc.id} {doc.title}{detail}  [{doc.path}]")
-        for act in self.actions:
-            out.append(f"  {act.change:<9} {act.id} {act.title}{_action_detail(act)}")
-        if self.clauses:
-            out.append("  clauses affected: " + ", ".join(self.clauses))
-        if self.out_of_scope:
-            out.append(f"  {self.out_of_scope} finding(s) in files the change did not touch "
-                       "are not shown")
-        return out
-
-    def markdown(self, findings: list[Finding] | None = None, totals: dict[str, int] | None
-                 = None) -> str:
-        """The summary as Markdown, e.g. for $GITHUB_STEP_SUMMARY or a PR comment."""
-        return render_markdown(findings or [], totals, self)
-
-
-def _action_detail(act: ActionChange) -> str:
-    if act.change == "slipped":
-        times = f"; slipped {act.slips}× in its history" if act.slips > 1 else ""
-        return f": target {act.old_target} → {act.new_target} (+{act.days} days{times})"
-    if act.change in ("opened", "reopened") and act.new_target:
-        return f" (target {act.new_target})"
-    return ""
-
-
-def _action_cell(act: ActionChange) -> str:
-    if act.change == "slipped":
-        times = f" (slipped {act.slips}× in its history)" if act.slips > 1 else ""
-        return f"target {act.old_target} → {act.new_target}, +{act.days} days{times}"
-    if act.change in ("opened", "reopened") and act.new_target:
-        return f"target {act.new_target}"
-    return act.status
-
-
-def render_markdown(findings: list[Finding], totals: dict[str, int] | None,
-                    summary: ChangeSummary | None) -> str:
-    """A Markdown report: the verdict, the SMS changes (with --base) and the findings."""
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    warnings = len(findings) - errors
-    verdict = "❌ fails" if errors else "✅ passes"
-    out = [f"## smsdocs: the SMS check {verdict}", ""]
-    scope = "in the files this change touches" if summary else "in the repository"
-    out.append(f"**{errors} error(s), {warnings} warning(s)** {scope}"
-               + (f" ({totals['files']} file(s) checked)." if totals else "."))
-    if summary is not None:
-        out += ["", f"### What this change does to the SMS (since `{_md(summary.ref)}`)", ""]
-        if summary.config_changed:
-            out += ["`smsdocs.yml` changed, so every file is in scope.", ""]
-        if summary.documents:
-            out += ["| change | id | title | detail |", "| --- | --- | --- | --- |"]
-            out += [f"| {d.change} | {_md(d.id)} | {_md(d.title)} | {_md(d.detail)} |"
-                    for d in summary.documents]
-            out.append("")
-        else:
-            out += ["No document or record was added, changed or retired.", ""]
-        if summary.actions:
-            out += ["| action | id | title | detail |", "| --- | --- | --- | --- |"]
-            out += [f"| {a.change} | {_md(a.id)} | {_md(a.title)} | {_md(_action_cell(a))} |"
-                    for a in summary.actions]
-            out.append("")
-        if summary.clauses:
-            names = [f"{c} {summary.clause_titles.get(c, '')}".strip() for c in summary.clauses]
-            out += ["**Clauses affected:** " + ", ".join(_md(n) for n in names), ""]
-        if summary.out_of_scope:
-            out += [f"{summary.out_of_scope} finding(s) in files this change did not touch "
-                    "are not shown.", ""]
-    if findings:
-        findings = sorted(findings, key=lambda f: (f.severity is not Severity.ERROR,
-                                                   *f.sort_key()))
-        out += ["", "### Findings", "", "| severity | file | line | rule | message |",
-                "| --- | --- | --- | --- | --- |"]
-        out += [f"| {f.severity} | {_md(f.file)} | {f.line} | `{f.rule}` | {_md(f.message)} |"
-                for f in findings[:200]]
-        if len(findings) > 200:
-            out.append(f"\n… and {len(findings) - 200} more.")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
 
 _CLAUSE_KEY = re.compile(r"\d+")
 
@@ -421,4 +334,4 @@ def _slip_count(history: RepositoryHistory | None, action_id: str, path: str,
 
 
 __all__ = ["ActionChange", "ChangeSummary", "ChangedFiles", "DocumentChange", "GitError",
-           "base_ids", "changed_files", "in_scope", "render_markdown", "summarize"]
+           "base_ids", "changed_files", "in_scope", "summarize"]

@@ -44,7 +44,7 @@ def key(finding: Finding) -> Key:
 def dumps(findings: list[Finding]) -> str:
     """The baseline file's text: one entry per key, sorted, with a count and a sample."""
     counts = Counter(key(f) for f in findings)
-    sample = {}
+    sample: dict[Key, str] = {}
     for finding in findings:
         sample.setdefault(key(finding), finding.message)
     entries = [{"rule": k[0], "file": k[1], "fingerprint": k[2], "count": n,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ..core.coverage import Coverage, Item
+from .report import Report
 
 COVERAGE_FORMATS = ("text", "json", "markdown")
 _STATE_LABEL = {"covered": "covered", "gap": "GAP", "template": "template, not yet written"}
@@ -22,18 +24,32 @@ def summary_line(coverage: Coverage) -> str:
             f"{states.count('gap')} gap(s)")
 
 
-def render(coverage: Coverage, fmt: str) -> str:
-    """Coverage as text, JSON or Markdown."""
+def coverage_data(report: Report) -> dict[str, Any]:
+    """The coverage as the JSON report carries it; an edition's report adds per item how
+    many providers it withheld, and its name."""
+    assert report.coverage is not None
+    items = report.coverage.items
+    states = [i.state for i in items]
+    rows = [i.as_dict() for i in items]
+    if report.edition is not None:
+        for row in rows:
+            row["withheld_providers"] = report.withheld.get((row["clause"], row["key"]), 0)
+    data: dict[str, Any] = {
+        "items": rows, "clauses": [c.as_dict() for c in report.coverage.clauses().values()],
+        "summary": {"required": len(items), "covered": states.count("covered"),
+                    "template": states.count("template"), "gaps": len(report.coverage.gaps())}}
+    if report.edition is not None:
+        data["edition"] = report.edition
+    return data
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report's coverage as text, JSON or Markdown."""
+    coverage = report.coverage
+    assert coverage is not None, "a coverage report needs the coverage"
     items = coverage.items
-    gaps = len(coverage.gaps())
     if fmt == "json":
-        states = [i.state for i in items]
-        return json.dumps({"items": [i.as_dict() for i in items],
-                           "clauses": [c.as_dict() for c in coverage.clauses().values()],
-                           "summary": {"required": len(items),
-                                       "covered": states.count("covered"),
-                                       "template": states.count("template"), "gaps": gaps}},
-                          indent=2, ensure_ascii=False)
+        return json.dumps(coverage_data(report), indent=2, ensure_ascii=False)
     if fmt == "markdown":
         lines = ["| Clause | Required documented information | Kind | State | Provided by |",
                  "| --- | --- | --- | --- | --- |"]
@@ -43,6 +59,11 @@ def render(coverage: Coverage, fmt: str) -> str:
                          f"| {_providers(i)} |")
         lines.append("")
         lines.append(summary_line(coverage) + ".")
+        if report.withheld:
+            lines += ["", "Items also or only provided by documents or records not in the "
+                      f"{report.edition} edition (count only): " + ", ".join(
+                          f"{clause} {key} ({n})"
+                          for (clause, key), n in sorted(report.withheld.items())) + "."]
         return "\n".join(lines)
     out = []
     for i in items:

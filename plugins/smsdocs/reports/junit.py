@@ -9,21 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
 from itertools import groupby
-from typing import Any
 
 from ..core.findings import Finding, Severity
+from .report import Report
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def render_junit(findings: list[Finding], totals: dict[str, int], *,
-                 files: Iterable[str] | None = None, **_: Any) -> str:
+def render_junit(report: Report) -> str:
     """A JUnit XML report: a test case per file, failures for its error findings."""
+    findings = report.findings
     by_file = {file: list(group) for file, group in groupby(
         sorted(findings, key=Finding.sort_key), key=lambda f: f.file)}
-    names = sorted(set(files or []) | set(by_file))
+    names = sorted(report.files | set(by_file))
     failed = sum(1 for n in names if any(f.severity is Severity.ERROR
                                          for f in by_file.get(n, [])))
     suites = ET.Element("testsuites", name="smsdocs", tests=str(len(names)),

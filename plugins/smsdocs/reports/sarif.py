@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..core import wording
-from ..core.findings import Finding, Severity
-from ..core.rulepack import RulePack
+from ..core.findings import Severity
 from .baseline import fingerprint
+from .report import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://www.iso.org/standard/70636.html"
@@ -49,10 +48,9 @@ def _rule(rule: Any) -> dict[str, Any]:
     return entry
 
 
-def render_sarif(findings: list[Finding], totals: dict[str, int], *,
-                 pack: RulePack | None = None, uri_prefix: str = "",
-                 root: Path | None = None, **_: Any) -> str:
+def render_sarif(report: Report) -> str:
     """A SARIF 2.1.0 log with one run: the pack's rules and one result per finding."""
+    findings, pack, root = report.findings, report.pack, report.source_root
     rules = [_rule(r) for r in sorted(pack.rules.values(), key=lambda r: r.id)] if pack else []
     index = {r["id"]: i for i, r in enumerate(rules)}
     for finding in findings:  # a rule unknown to the pack (should not happen) still shows
@@ -64,7 +62,7 @@ def render_sarif(findings: list[Finding], totals: dict[str, int], *,
     for finding in findings:
         text = finding.message + (f"\nHint: {finding.hint}" if finding.hint else "")
         location = {"physicalLocation": {
-            "artifactLocation": {"uri": uri_prefix + finding.file, "uriBaseId": "SRCROOT"},
+            "artifactLocation": {"uri": report.uri_prefix + finding.file, "uriBaseId": "SRCROOT"},
             "region": {"startLine": max(1, finding.line)}}}
         results.append({
             "ruleId": finding.rule, "ruleIndex": index[finding.rule],
@@ -78,7 +76,7 @@ def render_sarif(findings: list[Finding], totals: dict[str, int], *,
                             "informationUri": INFORMATION_URI, "rules": rules}},
         "results": results,
         "columnKind": "unicodeCodePoints",
-        "properties": {"summary": totals},
+        "properties": {"summary": report.totals.as_dict()},
     }
     if pack is not None:
         run["tool"]["driver"]["properties"] = {"pack": pack.name, "packVersion": pack.version,
