@@ -17,8 +17,9 @@ from pathlib import Path
 from .. import __version__
 from ..core.rulepack import RulePack
 from ..errors import UsageError
+from ..git.history import run_git
 from .install_source import with_properdocs
-from .scaffold import PROMPT, next_id, sections_for, write_new
+from .scaffold import PROMPT, next_id, sections_for, write_new, yaml_text
 
 # Document templates, in the order a new SMS is usually written: (type, file, title).
 DOCUMENTS = [
@@ -81,7 +82,7 @@ class Plan:
 def _front(doc_id: str, record_type: str, title: str, clauses: list[str],
            extra: list[str]) -> list[str]:
     quoted = ", ".join(f'"{c}"' for c in clauses)
-    return ["---", f"id: {doc_id}", f"type: {record_type}", f"title: {_yaml_text(title)}",
+    return ["---", f"id: {doc_id}", f"type: {record_type}", f"title: {yaml_text(title)}",
             'owner: "[insert owner]"', "status: draft", 'version: "0.1"',
             f"clauses: [{quoted}]", *extra, "---", ""]
 
@@ -155,7 +156,7 @@ def _index(org: str, services: list[str]) -> str:
 
 def _mkdocs_yml(org: str) -> str:
     # Plugins as a mapping, so that mkdocs.auditor.yml (INHERIT) merges into them.
-    return (f"site_name: {_yaml_text(org + ' service management handbook')}\n"
+    return (f"site_name: {yaml_text(org + ' service management handbook')}\n"
             "theme:\n  name: material\n  font: false  # no web fonts: works offline\n"
             "  features:\n    - navigation.tabs\n    - navigation.sections\n"
             "    - search.highlight\n"
@@ -171,13 +172,9 @@ def _mkdocs_auditor_yml(org: str) -> str:
             "#   properdocs build -f mkdocs.auditor.yml  (or mkdocs build -f ...)\n"
             "#   smsdocs pack --out evidence.zip\n"
             "INHERIT: mkdocs.yml\n"
-            f"site_name: {_yaml_text(org + ' SMS evidence (auditor edition)')}\n"
+            f"site_name: {yaml_text(org + ' SMS evidence (auditor edition)')}\n"
             "site_dir: site-auditor\nuse_directory_urls: false\n"
             "plugins:\n  offline: {}\n  smsdocs:\n    audience: auditor\n")
-
-
-def _yaml_text(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _precommit() -> str:
@@ -269,8 +266,10 @@ def start_git(target: Path) -> str:
         return "git is not installed: run git init and commit the files yourself"
 
     def git(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", *args], cwd=target, capture_output=True, text=True,
-                              check=False)
+        proc = run_git(target, *args)
+        return subprocess.CompletedProcess(proc.args, proc.returncode,
+                                           proc.stdout.decode("utf-8", "replace"),
+                                           proc.stderr.decode("utf-8", "replace"))
 
     inside = git("rev-parse", "--show-toplevel")
     if inside.returncode == 0:

@@ -55,7 +55,7 @@ def next_id(existing: set[str], prefix: str, year: int, yearly: bool) -> str:
     return f"{prefix}-{number:0{width}d}"
 
 
-def _yaml_text(value: str) -> str:
+def yaml_text(value: str) -> str:
     """A YAML scalar that always reads back as this text (never as bool, number or date)."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -91,7 +91,7 @@ def build(repo: Repository, pack: RulePack, record_type: str, title: str | None,
     prefix = rtype.id_prefix or record_type.split("-")[0].upper()
     new_id = next_id(existing, prefix, date.year, yearly=rtype.kind == "record")
     lines = ["---", f"id: {new_id}", f"type: {record_type}",
-             f"title: {_yaml_text(title or f'{rtype.title} {new_id}')}"]
+             f"title: {yaml_text(title or f'{rtype.title} {new_id}')}"]
     clauses = ", ".join(f'"{c}"' for c in rtype.clauses)
     if rtype.kind == "document":
         lines += ['owner: "[insert owner]"', "status: draft", 'version: "0.1"',
@@ -165,7 +165,7 @@ def action_snippet(repo: Repository, pack: RulePack, record_id: str | None, titl
     action_id = next_id(set(repo.actions) | set(repo.by_id), prefix, date.year, yearly=False)
     clauses = ", ".join(f'"{c}"' for c in (record.clauses if record else []))
     entry = "\n".join([
-        f"  - id: {action_id}", f"    title: {_yaml_text(title or '[describe the action]')}",
+        f"  - id: {action_id}", f"    title: {yaml_text(title or '[describe the action]')}",
         '    owner: "[insert owner]"', f"    target_date: {(date + DECISION_HORIZON).isoformat()}",
         "    status: open", '    success_criteria: "[describe how success will be measured]"',
         f"    clauses: [{clauses}]"])

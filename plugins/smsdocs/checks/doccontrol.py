@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.context import Context
-from ..core.loader import Page
+from ..core.loader import Page, decode
 from ..core.model import Record, Repository, as_date, as_text
-from ..git.history import FileChange, RepositoryHistory, decode
+from ..git.history import FileChange, RepositoryHistory
 
 DECISION_FIELDS = ("title", "decision", "owner", "success_criteria")
 Key = Callable[[dict[str, Any]], tuple[str, ...]]
@@ -135,7 +135,7 @@ def _by(change: FileChange | None) -> str:
 
 
 def _current_text(root: Path, record: Record) -> str:
-    return decode((root / record.path).read_bytes())
+    return decode((root / record.path).read_bytes(), "replace")
 
 
 def _check_document(ctx: Context, history: RepositoryHistory, record: Record, root: Path,

@@ -11,8 +11,9 @@ from typing import Any, cast
 
 import yaml
 
+from .frontmatter import SafeLoader
+
 PLUGIN = "smsdocs"
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -24,7 +25,7 @@ class Tagged:
     value: Any
 
 
-class _Loader(Loader):  # type: ignore[misc, valid-type]
+class _Loader(SafeLoader):
     pass
 
 

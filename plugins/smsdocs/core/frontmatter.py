@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-try:
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader  # type: ignore[assignment]
+if TYPE_CHECKING:  # both loaders have one interface
+    from yaml import SafeLoader as SafeLoader
+else:  # the loader MkDocs reads front matter with (mkdocs.utils.yaml), shared by smsdocs
+    try:
+        from yaml import CSafeLoader as SafeLoader
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        from yaml import SafeLoader
 
 # Identical to mkdocs.utils.meta.YAML_RE (MkDocs 1.6).
 YAML_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)

@@ -73,12 +73,18 @@ def read_text(path: Path, shown: str, ctx: Context) -> str | None:
         ctx.report("file.too-large", shown, 1, detail=f"more than {MAX_FILE_BYTES:,} bytes")
         return None
     try:
-        text = raw.decode("utf-8-sig")
+        return decode(raw)
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         ctx.report("frontmatter.encoding", shown, line,
                    detail=f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8")
         return None
+
+
+def decode(raw: bytes, errors: str = "strict") -> str:
+    """File bytes as MkDocs reads them: UTF-8 (BOM dropped), newlines normalised.
+    ``errors`` as for ``bytes.decode``: strict raises, "replace" reads what it can."""
+    text = raw.decode("utf-8-sig", errors)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text

@@ -19,15 +19,16 @@ import yaml
 from ..errors import ConfigError
 from .concepts import Lexicon, Topics
 from .findings import Severity
-
-try:
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader  # type: ignore[assignment]
+from .frontmatter import SafeLoader
 
 PACKS_DIR = Path(__file__).parent.parent / "packs"
 DEFAULT_PACK = "iso20000-1:2018"
 CHECK_KINDS = ("builtin", "section")
+
+
+def clause_key(number: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key for clause numbers: 4 < 4.1 < 4.10 < 10 (non-numeric parts last)."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in number.split("."))
 
 
 @dataclass(slots=True)

@@ -73,9 +73,13 @@ def source_tree(root: Path, commit: str) -> str:
     ``unknown`` for uncommitted changes and outside git."""
     if not re.fullmatch(r"[0-9a-f]{40,64}", commit):
         return "unknown"
-    proc = subprocess.run(["git", "rev-parse", "--verify", "-q", f"{commit}^{{tree}}"],
-                          cwd=root, capture_output=True, text=True, check=False)
-    return proc.stdout.strip() if proc.returncode == 0 else "unknown"
+    from ..git.history import run_git
+
+    try:
+        proc = run_git(root, "rev-parse", "--verify", "-q", f"{commit}^{{tree}}")
+    except OSError:
+        return "unknown"
+    return proc.stdout.decode().strip() if proc.returncode == 0 else "unknown"
 
 
 def epoch(root: Path) -> int:

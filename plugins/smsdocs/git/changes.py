@@ -10,13 +10,12 @@ findings in changed files plus those the change caused elsewhere.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..core.findings import Finding
 from ..core.model import ACTION_DONE, Repository, as_date, as_text
-from ..core.rulepack import RulePack
+from ..core.rulepack import RulePack, clause_key
 from ..errors import UsageError
 from .history import GitError, GitRepo, RepositoryHistory, raw_changes
 
@@ -187,13 +186,6 @@ class ChangeSummary:
         return [a for a in self.actions if a.change == change]
 
 
-_CLAUSE_KEY = re.compile(r"\d+")
-
-
-def _clause_key(number: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in _CLAUSE_KEY.findall(number))
-
-
 def summarize(repo: Repository, changed: ChangedFiles, history: RepositoryHistory | None,
               pack: RulePack) -> ChangeSummary:
     """Compare the changed files at the merge-base with the working tree."""
@@ -237,7 +229,7 @@ def summarize(repo: Repository, changed: ChangedFiles, history: RepositoryHistor
                 path, "file deleted" if changed.status.get(path) == "D" else "id removed"))
             touch(data)
     _summarize_actions(summary, repo, changed, before, history, clauses)
-    summary.clauses = sorted(clauses, key=_clause_key)
+    summary.clauses = sorted(clauses, key=clause_key)
     summary.clause_titles = {c: pack.clauses[c].title for c in summary.clauses
                              if c in pack.clauses}
     return summary

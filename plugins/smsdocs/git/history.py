@@ -32,13 +32,9 @@ from typing import Any
 
 import yaml
 
-from ..core.frontmatter import YAML_RE
+from ..core.frontmatter import YAML_RE, SafeLoader
+from ..core.loader import decode
 from ..core.model import as_date, as_text
-
-try:
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader  # type: ignore[assignment]
 
 ZERO_SHA = "0" * 40
 
@@ -59,13 +55,11 @@ class GitRepo:
     def find(cls, root: Path) -> GitRepo | None:
         """The work tree holding root, or None (not a work tree, or git missing)."""
         try:
-            proc = subprocess.run(
-                ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree",
-                 "--show-toplevel", "--show-prefix"],
-                capture_output=True, text=True, check=False, env=_env())
+            proc = run_git(root, "rev-parse", "--is-inside-work-tree", "--show-toplevel",
+                           "--show-prefix")
         except OSError:
             return None
-        lines = proc.stdout.split("\n")
+        lines = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
         if proc.returncode != 0 or len(lines) < 3 or lines[0].strip() != "true":
             return None
         return cls(top=Path(lines[1].strip()), prefix=lines[2].strip())
@@ -74,16 +68,16 @@ class GitRepo:
     def problem(root: Path) -> str:
         """Why root is not usable as a git work tree, in git's words."""
         try:
-            proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"],
-                                  capture_output=True, text=True, check=False, env=_env())
+            proc = run_git(root, "rev-parse", "--show-toplevel")
         except OSError as exc:
             return f"git cannot be run: {exc.strerror}"
-        return proc.stderr.strip().split("\n")[0] if proc.returncode else ""
+        if proc.returncode == 0:
+            return ""
+        return proc.stderr.decode("utf-8", "replace").strip().split("\n")[0]
 
     def run(self, *args: str, check: bool = True) -> bytes:
         """Run one git command in the work tree and return its standard output."""
-        proc = subprocess.run(["git", "-C", str(self.top), *args], capture_output=True,
-                              check=False, env=_env())
+        proc = run_git(self.top, *args)
         if check and proc.returncode != 0:
             raise GitError(proc.stderr.decode("utf-8", "replace").strip()
                            or f"git {args[0]} failed")
@@ -101,6 +95,14 @@ class GitRepo:
 
     def has_head(self) -> bool:
         return bool(self.run("rev-parse", "--verify", "-q", "HEAD", check=False).strip())
+
+
+def run_git(cwd: Path, *args: str, timeout: float | None = 300
+            ) -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``cwd`` as every smsdocs git call does: C locale, no optional locks (a
+    read never takes the index lock). Raises OSError when git cannot be run."""
+    return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False,
+                          env=_env(), timeout=timeout)
 
 
 def _env() -> dict[str, str]:
@@ -210,14 +212,6 @@ def _text(field: str) -> str:
     """A free-text field of git output decoded as paths are (surrogateescape) as readable
     text: bytes that are not UTF-8 become U+FFFD."""
     return field.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def decode(data: bytes) -> str:
-    """File bytes as the loader reads them: UTF-8 (BOM dropped), newlines normalised."""
-    text = data.decode("utf-8-sig", "replace")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
 
 
 CONTROL_KEYS = ("id", "type", "status", "version", "approved_on", "approved_by")
@@ -487,7 +481,7 @@ class RepositoryHistory:
 
     def text(self, blob: str) -> str:
         """A blob's text as the loader reads it."""
-        return decode(self.blobs.read(blob)) if blob and blob != ZERO_SHA else ""
+        return decode(self.blobs.read(blob), "replace") if blob and blob != ZERO_SHA else ""
 
     def prefetch(self, blobs: Iterable[str]) -> None:
         """Read many blobs in one round trip (later ``text``/``front`` calls hit the cache)."""
@@ -550,10 +544,10 @@ class RepositoryHistory:
                     continue
                 for path in sorted(base.rglob("*.md")):
                     try:
-                        text = path.read_text(encoding="utf-8-sig", errors="replace")
+                        text = decode(path.read_bytes(), "replace")
                     except OSError:
                         continue
-                    match = YAML_RE.match(text.replace("\r\n", "\n"))
+                    match = YAML_RE.match(text)
                     if not match:
                         continue
                     shown = path.relative_to(root).as_posix()

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..core.coverage import Coverage, Item
-from .graph import REGISTERS_DIR, clause_key
+from ..core.rulepack import clause_key
+from .graph import REGISTERS_DIR
 
 if TYPE_CHECKING:
     from .render import Handbook

@@ -18,7 +18,7 @@ from ..checks.references import prose_ids
 from ..core.coverage import ClauseCoverage, Item, clause_coverage
 from ..core.findings import Finding, Severity
 from ..core.model import Action, Record, id_tokens
-from ..core.rulepack import Clause
+from ..core.rulepack import Clause, clause_key
 from ..validate import Result
 
 ACTIONS_DIR = "actions"
@@ -42,11 +42,6 @@ def page_name(key: str) -> str:
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
     slug = re.sub(r"[^A-Za-z0-9]+", "-", key).strip("-")[:40] or "id"
     return f"{slug}-{digest}"
-
-
-def clause_key(number: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key for clause numbers: 4 < 4.1 < 4.10 < 10 (non-numeric parts last)."""
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in number.split("."))
 
 
 @dataclass

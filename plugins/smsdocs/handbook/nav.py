@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..core.model import Record
-from .graph import ACTION_REGISTER, CLAUSE_INDEX, clause_key
+from ..core.rulepack import clause_key
+from .graph import ACTION_REGISTER, CLAUSE_INDEX
 
 if TYPE_CHECKING:
     from .render import Handbook

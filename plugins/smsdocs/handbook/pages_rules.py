@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.rulepack import RulePack
-from .graph import clause_key
+from ..core.rulepack import RulePack, clause_key
 from .sources import references
 
 

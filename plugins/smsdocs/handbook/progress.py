@@ -16,8 +16,8 @@ from ..checks.sections import sections_by_rule
 from ..core import wording
 from ..core.findings import Finding
 from ..core.model import Record
-from ..core.rulepack import Rule, RulePack
-from .graph import Graph, clause_key
+from ..core.rulepack import Rule, RulePack, clause_key
+from .graph import Graph
 
 PLACEHOLDER_RULE = "content.placeholder"
 

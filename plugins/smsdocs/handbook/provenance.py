@@ -11,13 +11,17 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..git.history import run_git
+
 UNKNOWN = "unknown"
 CONFIG_FILES = ("mkdocs.yml", "mkdocs.auditor.yml", "smsdocs.yml", ".smsdocs.yml")
 
 
 def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True, timeout=60).stdout
+    proc = run_git(root, *args, timeout=60)
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, ["git", *args])
+    return proc.stdout.decode("utf-8", "replace")
 
 
 def source_commit(root: Path, paths: Iterable[str] = ("docs", "records")) -> str:
