@@ -11,6 +11,7 @@ from typing import Any
 
 from .checks import sections as sections_mod
 from .core.concepts import Lexicon, Match, Words, strip_numbering, term, words
+from .core.config import as_of_date
 from .core.context import Context
 from .core.findings import Finding
 from .core.loader import load_page, read_text
@@ -61,7 +62,7 @@ def explain(root: Path, path: Path, pack: RulePack, only: str | None = None,
     """Explain the section rules of one file (``only``: one rule id)."""
     shown = path.resolve().relative_to(root.resolve()).as_posix() \
         if path.resolve().is_relative_to(root.resolve()) else str(path)
-    ctx = Context(pack=pack, as_of=as_of or dt.date.today())
+    ctx = Context(pack=pack, as_of=as_of_date(as_of))
     text = read_text(path, shown, ctx)
     result = Explanation(file=shown, type="")
     if text is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .checks import actions, crossrecord, fields, outputs, references, reviews, sections
 from .core import coverage as coverage_mod
-from .core.config import CONFIG_NAMES, Config
+from .core.config import CONFIG_NAMES, Config, as_of_date
 from .core.context import Context
 from .core.findings import Finding
 from .core.loader import Page, load_repository
@@ -58,7 +58,7 @@ def _validate(root: Path, config: Config, pack: RulePack | None = None,
     document-control checks from git history that ``smsdocs check`` adds).
     """
     pack = pack or config.rule_pack()
-    as_of = as_of or config.as_of or dt.date.today()
+    as_of = as_of_date(as_of, config.as_of)
     ctx = Context(pack=pack, as_of=as_of)
     repo, pages = load_repository(root, config.paths, ctx)
     references.check_duplicates(ctx, repo, {})

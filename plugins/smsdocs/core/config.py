@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,34 @@ from .rulepack import load as load_pack
 CONFIG_NAMES = ("smsdocs.yml", "smsdocs.yaml")
 KNOWN_KEYS = {"pack", "profile", "paths", "as_of", "rules", "types", "coverage", "lexicon",
               "top_management", "add_top_management"}
+
+
+def as_of_date(given: object = None, configured: dt.date | None = None,
+               environ: Mapping[str, str] | None = None) -> dt.date:
+    """The date a run judges as of: the one given (--as-of, the plugin's option), else
+    smsdocs.yml's ``as_of``, else SOURCE_DATE_EPOCH (a reproducible build's date), else today.
+
+    Raises ConfigError for a given value or a SOURCE_DATE_EPOCH that is not a date.
+    """
+    if isinstance(given, dt.datetime):
+        return given.date()
+    if isinstance(given, dt.date):
+        return given
+    if isinstance(given, str) and given.strip():
+        try:
+            return dt.date.fromisoformat(given.strip())
+        except ValueError:
+            raise ConfigError(f"as_of: not a date YYYY-MM-DD: {given.strip()!r}") from None
+    if configured is not None:
+        return configured
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(f"SOURCE_DATE_EPOCH must be seconds since 1970: {epoch!r}"
+                              ) from None
+    return dt.date.today()
 
 
 @dataclass

@@ -38,7 +38,6 @@ from ..handbook.layout import (
     EDITION_CSS,
     WORKER_SHIM,
     Layout,
-    resolve_as_of,
 )
 from ..handbook.markdown_prose import target_src
 from ..handbook.provenance import Provenance, source_commit
@@ -142,8 +141,8 @@ class Renderer:
         self.core.pack = self.options.get("pack") or self.core.pack
         self.core.profile = self.options.get("profile") or self.core.profile
         self.core.paths = self.layout.folders()
-        self.as_of = as_of or resolve_as_of(self.options.get("as_of"), self.core.as_of,
-                                            dict(os.environ))
+        self.as_of = as_of or core_config.as_of_date(self.options.get("as_of"),
+                                                     self.core.as_of)
 
     # ------------------------------------------------------------------ the pages
     def render(self, out: Path) -> Rendered:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,22 +83,3 @@ class Layout:
                 if src is not None:
                     found.append((path, src))
         return found
-
-
-def resolve_as_of(value: object, configured: dt.date | None, environ: dict[str, str]) -> dt.date:
-    """The as-of date: the plugin option, else smsdocs.yml, else SOURCE_DATE_EPOCH, else today.
-
-    Raises ValueError for a value that is not a date.
-    """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value.strip():
-        return dt.date.fromisoformat(value.strip())
-    if configured is not None:
-        return configured
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()

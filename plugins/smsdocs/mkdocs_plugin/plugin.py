@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 from mkdocs.config import base
@@ -21,7 +20,7 @@ from ..handbook import Handbook, nav
 from ..handbook.evidence import EVIDENCE_PAGE
 from ..handbook.graph import SMS_JSON
 from ..handbook.history_view import open_history
-from ..handbook.layout import ASSET_FILES, Layout, resolve_as_of
+from ..handbook.layout import ASSET_FILES, Layout
 from ..handbook.meta import safe_meta
 from ..handbook.site import page_html, site_pages
 from ..run import run_check
@@ -72,7 +71,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
             self.core.profile = self.config.profile or self.core.profile
             self.core.paths = self.layout.folders()
             self.pack = self.core.rule_pack()
-            self.as_of = resolve_as_of(self.config.as_of, self.core.as_of, dict(os.environ))
+            self.as_of = core_config.as_of_date(self.config.as_of, self.core.as_of)
         except (ConfigError, ValueError) as exc:
             raise PluginError(f"smsdocs: {exc}") from exc
         self.user_nav = bool(config.nav)  # else the handbook writes one in SMS order

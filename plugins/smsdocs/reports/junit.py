@@ -7,6 +7,7 @@ that lists the file's errors; warnings go to the test case's ``<system-out>``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
@@ -29,8 +30,7 @@ def render_junit(report: Report) -> str:
                         failures=str(failed), errors="0")
     suite = ET.SubElement(suites, "testsuite", name="smsdocs check", tests=str(len(names)),
                           failures=str(failed), errors="0", skipped="0",
-                          timestamp=dt.datetime.now(dt.UTC).replace(microsecond=0)
-                          .isoformat())
+                          timestamp=_timestamp())
     for name in names:
         case = ET.SubElement(suite, "testcase", classname="smsdocs." + _classname(name),
                              name=name, file=name)
@@ -46,6 +46,14 @@ def render_junit(report: Report) -> str:
     ET.indent(suites)
     body = ET.tostring(suites, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
+
+
+def _timestamp() -> str:
+    """When the run happened: SOURCE_DATE_EPOCH for a reproducible report, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() \
+        else dt.datetime.now(dt.UTC)
+    return when.replace(microsecond=0).isoformat()
 
 
 def _classname(path: str) -> str:
