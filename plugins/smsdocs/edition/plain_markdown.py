@@ -285,7 +285,7 @@ class Renderer:
                 changed |= meta.pop(name, None) is not None
         url = handbook.urls.get(src, "")
 
-        def text(segment: str) -> str:  # the plugin's passes over a page's HTML
+        def prose_text(segment: str) -> str:  # the plugin's passes over a page's HTML
             segment = handbook.link_ids(segment, src)
             return cleaner.clean(segment, url) if cleaner is not None else segment
 
@@ -296,7 +296,7 @@ class Renderer:
                 return audience.marked(label)
             return token
 
-        body = prose.rewrite(record_markdown(handbook, src, front.body), text, link)
+        body = prose.rewrite(record_markdown(handbook, src, front.body), prose_text, link)
         if not changed and front.present:
             return text[: len(text) - len(front.body)] + body
         return _front(meta, body)
