@@ -31,7 +31,6 @@ from ..errors import UsageError
 from ..handbook import Handbook, audience
 from ..handbook import markdown_prose as prose
 from ..handbook.graph import SMS_JSON
-from ..handbook.history_view import open_history
 from ..handbook.layout import (
     ASSET_FILES,
     EDITION_ASSETS,
@@ -148,12 +147,12 @@ class Renderer:
     def render(self, out: Path) -> Rendered:
         _check_out(out, self.layout)
         pack = self.core.rule_pack()
-        result = run_check(self.layout.root, as_of=self.as_of, config=self.core, pack=pack).result
-        view = edition_view(result, self.auditor, self.internal_fields,
+        run = run_check(self.layout.root, as_of=self.as_of, config=self.core, pack=pack,
+                        gate=True)
+        view = edition_view(run.result, self.auditor, self.internal_fields,
                             self.core.justifications)
-        history = open_history(self.layout.root, self.layout.folders())
         handbook = Handbook(view.result, self.layout.src_of, tags_page=self.tags,
-                            history=history, auditor=self.auditor)
+                            history=run.history, auditor=self.auditor)
         try:
             return self._write(out, handbook, view)
         finally:

@@ -379,13 +379,14 @@ class RepositoryHistory:
     @classmethod
     def open(cls, root: Path | str, paths: Sequence[str] = ("docs", "records")
              ) -> RepositoryHistory | None:
-        """The history of an SMS root, or None when the root is not inside a git work tree."""
+        """The history of an SMS root, or None when the root is not inside a git work tree
+        or git cannot read it."""
         repo = GitRepo.find(Path(root))
         if repo is None:
             return None
         try:
             return cls(repo, paths)
-        except GitError:
+        except (GitError, OSError, ValueError):
             return None
 
     def __enter__(self) -> RepositoryHistory:

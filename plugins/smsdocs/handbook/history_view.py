@@ -10,19 +10,9 @@ sections are silently absent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..git.history import ActionEvent, GitError, RepositoryHistory, Revision
-
-
-def open_history(root: Path | str, paths: Sequence[str]) -> RepositoryHistory | None:
-    """The repository's history, or None outside a git work tree or when git fails."""
-    try:
-        return RepositoryHistory.open(root, list(paths))
-    except (GitError, OSError, ValueError):
-        return None
 
 
 @dataclass(frozen=True, slots=True)

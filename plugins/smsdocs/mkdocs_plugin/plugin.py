@@ -19,7 +19,6 @@ from ..errors import ConfigError
 from ..handbook import Handbook, nav
 from ..handbook.evidence import EVIDENCE_PAGE
 from ..handbook.graph import SMS_JSON
-from ..handbook.history_view import open_history
 from ..handbook.layout import ASSET_FILES, Layout
 from ..handbook.meta import safe_meta
 from ..handbook.site import page_html, site_pages
@@ -98,8 +97,9 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         return {id(f) for f in findings if id(f) not in fresh}
 
     def on_files(self, files, config):  # noqa: ANN001, ANN201
-        result = run_check(self.layout.root, as_of=self.as_of, config=self.core,
-                           pack=self.pack).result
+        run = run_check(self.layout.root, as_of=self.as_of, config=self.core, pack=self.pack,
+                        gate=True)  # the findings `smsdocs check` gives, git history's too
+        result = run.result
         known = self._baselined(result.findings)
         for f in result.findings:
             self.log(f, baselined=id(f) in known)
@@ -112,9 +112,8 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         if self.handbook is not None:
             self.handbook.close()  # the previous build's (mkdocs serve)
         self.view = self.edition.filter(result, files, config, self.core.justifications)
-        history = open_history(self.layout.root, self.layout.folders())  # one read per build
         self.handbook = hb = Handbook(self.view.result, self.layout.src_of,
-                                      tags_page=self.tags, history=history,
+                                      tags_page=self.tags, history=run.history,
                                       auditor=self.edition.auditor)
         # the same pages `smsdocs render` writes (handbook/site.py)
         for page in site_pages(hb, explicit_nav=self.user_nav):
