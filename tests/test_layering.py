@@ -18,7 +18,7 @@ ENGINES = ("mkdocs", "properdocs", "material")
 # Lowest first; a module may import its own layer or a lower one. Top-level modules are
 # named by themselves, packages by their folder.
 LAYERS = [
-    {"smsdocs", "smsdocs.errors"},
+    {"smsdocs.version", "smsdocs.errors"},
     {"smsdocs.core"},
     {"smsdocs.git"},
     {"smsdocs.checks"},
@@ -27,6 +27,7 @@ LAYERS = [
     {"smsdocs.handbook"},
     {"smsdocs.edition"},
     {"smsdocs.mkdocs_plugin", "smsdocs.cli", "smsdocs.__main__"},
+    {"smsdocs"},  # the public face (__init__.py) names what lies below, loaded on first use
 ]
 RANK = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
 
@@ -159,3 +160,21 @@ def test_cli_path_runs_with_mkdocs_blocked():
                          cwd=ROOT, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.rstrip().endswith("exit 0"), run.stdout[-500:]
+
+
+def test_the_public_face_names_what_it_promises_and_loads_it_on_first_use():
+    script = textwrap.dedent("""
+        import sys, smsdocs
+        assert "smsdocs.run" not in sys.modules, "import smsdocs loaded the checks"
+        names = {name: getattr(smsdocs, name) for name in smsdocs.__all__}
+        from smsdocs.run import run_check
+        from smsdocs.core.findings import Finding
+        assert names["check"] is run_check and names["Finding"] is Finding
+        try:
+            smsdocs.no_such_name
+        except AttributeError:
+            print("ok")
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120)
+    assert run.stdout.strip() == "ok", run.stderr[-2000:]

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .core import config as config_mod
 from .errors import ConfigError, EvidencePackError, UsageError
 from .reports import output
 from .reports.text import plain, render_text
+from .version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 

@@ -14,7 +14,7 @@ from .core.concepts import Lexicon, Match, Words, strip_numbering, term, words
 from .core.config import as_of_date
 from .core.context import Context
 from .core.findings import Finding
-from .core.loader import load_page, read_text
+from .core.loader import load_source, read_text
 from .core.model import Record
 from .core.rulepack import Rule, RulePack
 
@@ -68,7 +68,7 @@ def explain(root: Path, path: Path, pack: RulePack, only: str | None = None,
     if text is None:
         result.problems = [f.message for f in ctx.findings]
         return result
-    page = load_page(text, shown, ctx)
+    page = load_source(text, shown, ctx)
     record = page.record
     if record is None:
         result.problems = ["not an SMS document or record (no 'id' and 'type' in front matter)"]

@@ -13,24 +13,24 @@ from .core import coverage as coverage_mod
 from .core.config import CONFIG_NAMES, Config, as_of_date
 from .core.context import Context
 from .core.findings import Finding
-from .core.loader import Page, load_repository
+from .core.loader import SourceFile, load_repository
 from .core.model import ManagementReview, Repository
 from .core.rulepack import RulePack
 
 
 @dataclass
 class Result:
-    """What a validation run produced: the repository, its pages and the findings."""
+    """What a validation run produced: the repository, its source files and the findings."""
 
     repo: Repository
-    pages: list[Page]
+    sources: list[SourceFile]
     findings: list[Finding]
     pack: RulePack
     as_of: dt.date
     coverage: coverage_mod.Coverage
 
 
-Check = Callable[[Context, Repository, list[Page]], None]
+Check = Callable[[Context, Repository, list[SourceFile]], None]
 
 
 def validate(root: Path, config: Config, pack: RulePack | None = None,
@@ -60,14 +60,14 @@ def _validate(root: Path, config: Config, pack: RulePack | None = None,
     pack = pack or config.rule_pack()
     as_of = as_of_date(as_of, config.as_of)
     ctx = Context(pack=pack, as_of=as_of)
-    repo, pages = load_repository(root, config.paths, ctx)
+    repo, sources = load_repository(root, config.paths, ctx)
     references.check_duplicates(ctx, repo, {})
     families = repo.families()
-    for page in pages:
+    for source in sources:
         try:
-            _check_page(ctx, repo, page, families)
+            _check_source(ctx, repo, source, families)
         except Exception as exc:  # noqa: BLE001 - one broken file never stops the run
-            ctx.report("check.crashed", page.path, 1, detail=f"{type(exc).__name__}: {exc}")
+            ctx.report("check.crashed", source.path, 1, detail=f"{type(exc).__name__}: {exc}")
     reviews.check(ctx, repo)
     unwritten = {f.file for f in ctx.findings if f.rule == "content.placeholder"}
     coverage = coverage_mod.compute(repo, pack, config.justifications, unwritten)
@@ -78,9 +78,9 @@ def _validate(root: Path, config: Config, pack: RulePack | None = None,
             listed.setdefault(str(key), []).append(record.path)
     crossrecord.check_coverage(ctx, coverage, _coverage_anchor(repo, config), listed)
     for extra in extra_checks:
-        extra(ctx, repo, pages)
+        extra(ctx, repo, sources)
     findings = sorted(ctx.findings, key=Finding.sort_key)
-    return Result(repo=repo, pages=pages, findings=findings, pack=pack, as_of=as_of,
+    return Result(repo=repo, sources=sources, findings=findings, pack=pack, as_of=as_of,
                   coverage=coverage)
 
 
@@ -93,8 +93,9 @@ def _coverage_anchor(repo: Repository, config: Config) -> crossrecord.CoverageAn
     return crossrecord.CoverageAnchor(config.file or CONFIG_NAMES[0], config.lines)
 
 
-def _check_page(ctx: Context, repo: Repository, page: Page, families: set[str]) -> None:
-    record = page.record
+def _check_source(ctx: Context, repo: Repository, source: SourceFile,
+                  families: set[str]) -> None:
+    record = source.record
     if record is not None:
         fields.check_record(ctx, record)
         sections.check_record(ctx, record)
@@ -103,4 +104,4 @@ def _check_page(ctx: Context, repo: Repository, page: Page, families: set[str]) 
         if review is not None:
             outputs.check_record(ctx, review)
         crossrecord.check_record(ctx, record)
-    references.check_prose(ctx, repo, page.path, record, families, page.body)
+    references.check_prose(ctx, repo, source.path, record, families, source.body)

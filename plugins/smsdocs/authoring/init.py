@@ -14,10 +14,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
 from ..core.rulepack import RulePack
 from ..errors import UsageError
 from ..git.history import run_git
+from ..version import __version__
 from .install_source import with_properdocs
 from .scaffold import PROMPT, next_id, sections_for, write_new, yaml_text
 

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from importlib import metadata
 
-from .. import __version__
+from ..version import __version__
 
 INDEX = "the version running here, from a package index"
 SOURCE = "the source this smsdocs was installed from"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.context import Context
-from ..core.loader import Page, decode
+from ..core.loader import SourceFile, decode
 from ..core.model import Record, Repository, as_date, as_text
 from ..git.history import FileChange, RepositoryHistory
 
@@ -25,10 +25,10 @@ Key = Callable[[dict[str, Any]], tuple[str, ...]]
 
 
 def checker(history: RepositoryHistory, today: dt.date | None = None
-            ) -> Callable[[Context, Repository, list[Page]], None]:
+            ) -> Callable[[Context, Repository, list[SourceFile]], None]:
     """A check for ``validate(extra_checks=...)`` bound to one repository history; an
     uncommitted edit counts as made on ``today``, by default the run's as-of date."""
-    def run(ctx: Context, repo: Repository, pages: list[Page]) -> None:
+    def run(ctx: Context, repo: Repository, sources: list[SourceFile]) -> None:
         check(ctx, repo, history, today or ctx.as_of)
     return run
 

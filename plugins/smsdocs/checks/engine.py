@@ -11,7 +11,7 @@ import yaml
 
 from ..core import engine_config
 from ..core.context import Context
-from ..core.loader import Page
+from ..core.loader import SourceFile
 from ..core.model import Repository
 
 RULE = "engine.plugin-missing"
@@ -19,7 +19,7 @@ CONFIGS = ("mkdocs.yml", "properdocs.yml")
 _PLUGINS_KEY = re.compile(r"^plugins\s*:", re.MULTILINE)
 
 
-def check(ctx: Context, repo: Repository, pages: list[Page]) -> None:
+def check(ctx: Context, repo: Repository, sources: list[SourceFile]) -> None:
     """Report once when the repository's site would be built without the plugin."""
     found = problem(Path(repo.root))
     if found is not None:

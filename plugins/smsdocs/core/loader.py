@@ -18,7 +18,7 @@ MAX_FILE_BYTES = 2_000_000
 
 
 @dataclass(slots=True)
-class Page:
+class SourceFile:
     """A Markdown file as read: its path, front matter and parsed body."""
 
     path: str
@@ -90,7 +90,7 @@ def decode(raw: bytes, errors: str = "strict") -> str:
     return text
 
 
-def load_page(text: str, shown: str, ctx: Context) -> Page:
+def load_source(text: str, shown: str, ctx: Context) -> SourceFile:
     """Parse one file: front matter (reporting YAML errors) and the Markdown body."""
     front = frontmatter.split(text)
     declared: list[str] = []
@@ -99,7 +99,7 @@ def load_page(text: str, shown: str, ctx: Context) -> Page:
         block = frontmatter.YAML_RE.match(text)
         declared = _DECLARED_ID.findall(block.group(1) if block else text[:65536])
     body = md.parse(front.body, front.body_line)
-    page = Page(path=shown, front=front, body=body, declared_ids=declared)
+    page = SourceFile(path=shown, front=front, body=body, declared_ids=declared)
     data = front.data
     if "id" in data and "type" in data:
         cls = RECORD_CLASSES.get(str(data.get("type")), Record)
@@ -113,10 +113,11 @@ def load_page(text: str, shown: str, ctx: Context) -> Page:
     return page
 
 
-def load_repository(root: Path, folders: list[str], ctx: Context) -> tuple[Repository, list[Page]]:
+def load_repository(root: Path, folders: list[str], ctx: Context
+                    ) -> tuple[Repository, list[SourceFile]]:
     """Read every file once and index the records and actions by id (first one wins)."""
     repo = Repository(root=str(root))
-    pages: list[Page] = []
+    sources: list[SourceFile] = []
     for path in discover(root, folders, ctx):
         shown = path.relative_to(root).as_posix()
         repo.files.append(shown)
@@ -124,11 +125,11 @@ def load_repository(root: Path, folders: list[str], ctx: Context) -> tuple[Repos
         if text is None:
             continue
         try:
-            page = load_page(text, shown, ctx)
+            page = load_source(text, shown, ctx)
         except Exception as exc:  # noqa: BLE001 - one broken file never stops the run
             ctx.report("check.crashed", shown, 1, detail=f"{type(exc).__name__}: {exc}")
             continue
-        pages.append(page)
+        sources.append(page)
         repo.unreadable_ids.update(page.declared_ids)
         record = page.record
         if record is None:
@@ -140,4 +141,4 @@ def load_repository(root: Path, folders: list[str], ctx: Context) -> tuple[Repos
         for action in record.actions:
             if action.id:
                 repo.actions.setdefault(action.id, action)
-    return repo, pages
+    return repo, sources

@@ -23,7 +23,6 @@ from urllib.parse import quote
 
 import yaml
 
-from .. import __version__
 from ..core import config as core_config
 from ..core import engine_config
 from ..core.frontmatter import split
@@ -50,6 +49,7 @@ from ..handbook.site import (
     site_pages,
 )
 from ..run import run_check
+from ..version import __version__
 
 MARKER = ".smsdocs-render"
 NAV_FRAGMENT = "smsdocs-nav.yml"

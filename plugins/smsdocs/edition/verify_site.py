@@ -116,7 +116,7 @@ def secrets(root: Path, config: Config, internal_fields: Iterable[str],
     out = Secrets()
     public_text: list[str] = []
     internal: list[tuple[str, str, str]] = []  # (path, title, text)
-    for page in result.pages:
+    for page in result.sources:
         text = _read(root / page.path)
         for value in _field_values(page.front.data, names):
             words = tuple(_WORD.findall(normalise(value)))
@@ -128,7 +128,7 @@ def secrets(root: Path, config: Config, internal_fields: Iterable[str],
                              and not page.front.error else text))
         else:
             public_text.append(page.front.body)
-    for path in sorted(set(result.repo.files) - {p.path for p in result.pages}):
+    for path in sorted(set(result.repo.files) - {p.path for p in result.sources}):
         internal.append((path, "", _read(root / path)))
     for path in _other_pages(root, config.paths):
         internal.append((path.relative_to(root).as_posix(), "", _read(path)))

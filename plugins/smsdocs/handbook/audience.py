@@ -85,8 +85,8 @@ def exclusion(result: Result, internal_fields: Iterable[str] = ()) -> Exclusion:
     """Every file not positively classified as public (records and ordinary pages), with
     the ids of those records and their actions."""
     out = Exclusion(fields=tuple(str(f) for f in internal_fields))
-    read = {page.path for page in result.pages}
-    for page in result.pages:
+    read = {page.path for page in result.sources}
+    for page in result.sources:
         verdict, why = classify(page.front)
         if verdict != "public":
             out.paths.add(page.path)
@@ -159,14 +159,14 @@ def filter_result(result: Result, excluded: Exclusion,
         clone = records.get(id(action.record))
         if clone is not None:
             repo.actions[identifier] = next(a for a in clone.actions if a.index == action.index)
-    pages = []
-    for page in result.pages:
+    sources = []
+    for page in result.sources:
         if page.path in excluded.paths:
             continue
-        pages.append(replace(page, record=records.get(id(page.record))) if page.record
+        sources.append(replace(page, record=records.get(id(page.record))) if page.record
                      else page)
     coverage = coverage_mod.compute(repo, result.pack, justifications, unwritten)
-    return Result(repo=repo, pages=pages, findings=[], pack=result.pack, as_of=result.as_of,
+    return Result(repo=repo, sources=sources, findings=[], pack=result.pack, as_of=result.as_of,
                   coverage=coverage)
 
 

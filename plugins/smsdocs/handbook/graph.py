@@ -239,7 +239,7 @@ def _title_from_path(path: str) -> str:
 
 def _index_titles(graph: Graph) -> None:
     """Each page's own title: front-matter title, else its first level-1 heading."""
-    for page in graph.result.pages:
+    for page in graph.result.sources:
         if page.path not in graph.src_of_path:
             continue
         title = page.front.data.get("title") if page.front else None
@@ -253,7 +253,7 @@ def _index_mentions(graph: Graph) -> None:
     """Who mentions which id: prose of every page (the core's prose index) and evidence."""
     found: dict[str, dict[str, None]] = {}
     known = graph.record_src.keys() | graph.action_src.keys()
-    for page in graph.result.pages:
+    for page in graph.result.sources:
         if page.path not in graph.src_of_path:
             continue
         for _, token in prose_ids(page.body):

@@ -102,7 +102,7 @@ class Edition:
         if self.auditor:
             for path, line, why in excluded.unclassified:
                 self.report(path, line, why)
-            public = {self.layout.src_of(p.path) for p in result.pages
+            public = {self.layout.src_of(p.path) for p in result.sources
                       if p.path not in excluded.paths}
             self.internal_folders = excluded.folders(
                 (self.layout.docs_rel, self.layout.records_rel))

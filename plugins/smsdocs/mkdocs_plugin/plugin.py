@@ -11,7 +11,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from .. import __version__
 from ..core import config as core_config
 from ..core.context import Context
 from ..core.findings import Finding, Severity
@@ -23,6 +22,7 @@ from ..handbook.layout import ASSET_FILES, Layout
 from ..handbook.meta import safe_meta
 from ..handbook.site import page_html, site_pages
 from ..run import run_check
+from ..version import __version__
 from .edition import Edition
 
 log = get_plugin_logger("smsdocs")

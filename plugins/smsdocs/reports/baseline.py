@@ -15,10 +15,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .. import __version__
 from ..core import writer
 from ..core.findings import Finding
 from ..errors import ConfigError
+from ..version import __version__
 
 DEFAULT_FILE = ".smsdocs-baseline.json"
 FORMAT_VERSION = 1

@@ -12,9 +12,9 @@ import json
 import re
 from typing import Any
 
-from .. import __version__
 from ..core import wording
 from ..core.findings import Severity
+from ..version import __version__
 from .baseline import fingerprint
 from .report import Report
 
