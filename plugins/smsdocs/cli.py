@@ -10,13 +10,16 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .core import config as config_mod
 from .errors import ConfigError, EvidencePackError, UsageError
 from .reports import output
 from .reports.text import plain, render_text
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .run import Run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -238,12 +241,11 @@ def _root(args: argparse.Namespace) -> Path:
     return _folder(args.root)
 
 
-def _validate(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
+def _gate(args: argparse.Namespace) -> Run:
     """Run the full check, with the document-control checks when ROOT is in git."""
     from .run import run_check
 
-    run = run_check(_root(args), args.config, args.profile, args.as_of, gate=True)
-    return run.root, run.config, run.result, run.history
+    return run_check(_root(args), args.config, args.profile, args.as_of, gate=True)
 
 
 def _verify_site(args: argparse.Namespace) -> int:
@@ -270,7 +272,8 @@ def _check(args: argparse.Namespace) -> int:
     from .reports.report import Report
     from .reports.summary import render_markdown
 
-    root, config, result, history = _validate(args)
+    run = _gate(args)
+    root, config, result, history = run.root, run.config, run.result, run.history
     findings, summary, changed = result.findings, None, None
     if args.base:
         if history is None:
@@ -311,10 +314,10 @@ def _check(args: argparse.Namespace) -> int:
 def _baseline(args: argparse.Namespace) -> int:
     from .reports import baseline as baseline_mod
 
-    root, _config, result, _history = _validate(args)
-    out = args.out or root / baseline_mod.DEFAULT_FILE
-    baseline_mod.write(out, result.findings)
-    print(f"smsdocs: wrote {len(result.findings)} finding(s) to {out}")
+    run = _gate(args)
+    out = args.out or run.root / baseline_mod.DEFAULT_FILE
+    baseline_mod.write(out, run.result.findings)
+    print(f"smsdocs: wrote {len(run.result.findings)} finding(s) to {out}")
     return EXIT_OK
 
 
