@@ -26,7 +26,10 @@ DEFAULT_PACK = "iso20000-1:2018"
 CHECK_KINDS = ("builtin", "section")
 
 
-def clause_key(number: str) -> tuple[tuple[int, int | str], ...]:
+ClauseKey = tuple[tuple[int, int | str], ...]
+
+
+def clause_key(number: str) -> ClauseKey:
     """Sort key for clause numbers: 4 < 4.1 < 4.10 < 10 (non-numeric parts last)."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in number.split("."))
 

@@ -272,9 +272,10 @@ class Renderer:
         meta = dict(front.data) if front.present else {}
         changed = False
         title = handbook.title(src)
-        if title is not None and handbook.record_at(src) is not None:
-            changed |= meta.get("title") != str(handbook.record_at(src).title)
-            meta["title"] = str(handbook.record_at(src).title)
+        record = handbook.record_at(src)
+        if title is not None and record is not None:
+            changed |= meta.get("title") != str(record.title)
+            meta["title"] = str(record.title)
         if self.tags and handbook.tags(src):
             tags = list(dict.fromkeys([*(meta.get("tags") or []), *handbook.tags(src)]))
             changed |= tags != meta.get("tags")
@@ -310,8 +311,8 @@ def _replace(out: Path, top: dict[str, bytes], files: dict[str, bytes | Path]) -
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(new, 0o777 & ~umask)
-        for name, data in top.items():
-            (new / name).write_bytes(data)
+        for name, content in top.items():
+            (new / name).write_bytes(content)
         docs = new / "docs"
         for src, data in files.items():
             target = docs / src

@@ -130,8 +130,8 @@ def secrets(root: Path, config: Config, internal_fields: Iterable[str],
             public_text.append(page.front.body)
     for path in sorted(set(result.repo.files) - {p.path for p in result.sources}):
         internal.append((path, "", _read(root / path)))
-    for path in _other_pages(root, config.paths):
-        internal.append((path.relative_to(root).as_posix(), "", _read(path)))
+    for other in _other_pages(root, config.paths):
+        internal.append((other.relative_to(root).as_posix(), "", _read(other)))
     public_words = _WORD.findall(normalise("\n".join(public_text)))
     public_shingles = set(shingles(" ".join(public_words)))
     for record in result.repo.records:

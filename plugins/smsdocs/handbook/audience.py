@@ -12,6 +12,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markupsafe import escape
@@ -109,7 +110,8 @@ def exclusion(result: Result, internal_fields: Iterable[str] = ()) -> Exclusion:
     return out
 
 
-def strip_fields(data: dict, names: tuple[str, ...], _depth: int = 0) -> dict:
+def strip_fields(data: dict[str, Any], names: tuple[str, ...], _depth: int = 0
+                 ) -> dict[str, Any]:
     """The mapping without the named keys, at every depth (lists and mappings below)."""
     return {k: _strip_any(v, names, _depth + 1) for k, v in data.items() if k not in names}
 
@@ -156,9 +158,9 @@ def filter_result(result: Result, excluded: Exclusion,
         if id(record) in records:
             repo.by_id[identifier] = records[id(record)]
     for identifier, action in result.repo.actions.items():
-        clone = records.get(id(action.record))
-        if clone is not None:
-            repo.actions[identifier] = next(a for a in clone.actions if a.index == action.index)
+        holder = records.get(id(action.record))
+        if holder is not None:
+            repo.actions[identifier] = next(a for a in holder.actions if a.index == action.index)
     sources = []
     for page in result.sources:
         if page.path in excluded.paths:

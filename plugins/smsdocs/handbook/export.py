@@ -39,22 +39,22 @@ def data(handbook: Handbook, generator: str) -> dict[str, Any]:
     def url(src: str | None) -> str | None:
         return handbook.urls.get(src) if src else None
 
-    records = []
+    records: list[dict[str, Any]] = []
     for record in g.records:
         src = g.record_src[record.id]
         rtype = g.result.pack.types.get(record.type)
-        clauses = [c for c in g.record_clauses(record) if c in g.clauses]  # 2011: mapped
-        clauses += [c for c in (rtype.clauses if rtype else []) if c in g.clauses
-                    and c not in clauses]
+        served = [c for c in g.record_clauses(record) if c in g.clauses]  # 2011: mapped
+        served += [c for c in (rtype.clauses if rtype else []) if c in g.clauses
+                   and c not in served]
         records.append({
             "id": record.id, "type": record.type, "kind": g.kind(record),
             "title": record.title, "owner": record.owner, "status": record.status,
-            "path": record.path, "url": url(src), "clauses": clauses,
+            "path": record.path, "url": url(src), "clauses": served,
             "actions": [a.id for a in record.actions if a.id in g.action_src],
             "mentioned_in": [p for p in g.mentions.get(record.id, []) if p != record.path],
             "fields": {str(k): _value(v) for k, v in record.data.items() if k != "actions"},
         })
-    actions = []
+    actions: list[dict[str, Any]] = []
     for action in g.actions:
         actions.append({
             "id": action.id, "title": action.title, "owner": action.owner,
@@ -66,7 +66,7 @@ def data(handbook: Handbook, generator: str) -> dict[str, Any]:
             "mentioned_in": [{"path": p, "url": url(g.page_src(p))}
                              for p in g.mentions.get(action.id, [])],
         })
-    clauses = []
+    clauses: list[dict[str, Any]] = []
     for node in g.clauses.values():
         clauses.append({
             "id": node.number, "number": node.number, "title": node.title,

@@ -8,6 +8,7 @@ file and by clause. Everything is indexed in one pass; rendering only looks thin
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import posixpath
 import re
@@ -101,7 +102,7 @@ class Graph:
     findings_by_file: dict[str, list[Finding]] = field(default_factory=dict)
 
     @property
-    def as_of(self):  # noqa: ANN201 - a datetime.date
+    def as_of(self) -> dt.date:
         return self.result.as_of
 
     def kind(self, record: Record) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..core.model import Record
-from ..core.rulepack import clause_key
+from ..core.rulepack import ClauseKey, clause_key
 from .graph import ACTION_REGISTER, CLAUSE_INDEX
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def folder_title(name: str) -> str:
     return text.upper() if len(text) <= 3 else text[:1].upper() + text[1:]
 
 
-def _first_clause(record: Record, handbook: Handbook) -> tuple:
+def _first_clause(record: Record, handbook: Handbook) -> ClauseKey:
     numbers = handbook.graph.record_clauses(record) or ["99"]
     return min(clause_key(n) for n in numbers)
 
@@ -63,7 +63,7 @@ def generate(handbook: Handbook, pages: Iterable[str], records_rel: str,
                                  if (src := g.record_src.get(r.id)) is not None}
     generated = {p.src: p for p in handbook.pages}
     sms: list[tuple[int, str]] = []
-    processes: list[tuple[tuple, str, str]] = []
+    processes: list[tuple[ClauseKey, str, str]] = []
     records: dict[str, list[tuple[str, str]]] = {}
     registers: list[str] = []
     others: dict[str, list[str]] = {}
@@ -112,11 +112,12 @@ def generate(handbook: Handbook, pages: Iterable[str], records_rel: str,
                                   posixpath.basename(src) == "index.md" else src
                                   for src in ordered]})
     for folder in sorted(others):
-        nav.append({folder_title(folder): sorted(others[folder], key=_index_first)})
+        inside: list[str] = sorted(others[folder], key=_index_first)
+        nav.append({folder_title(folder): list[NavItem](inside)})
     return nav
 
 
-def _by_folder(entries: list[tuple[tuple, str, str]]) -> list[NavItem]:
+def _by_folder(entries: list[tuple[ClauseKey, str, str]]) -> list[NavItem]:
     """Documents in clause order; many of them in sub-sections by folder (ordered by their
     first clause), so that a long list stays readable."""
     if len(entries) <= 12:
@@ -126,7 +127,7 @@ def _by_folder(entries: list[tuple[tuple, str, str]]) -> list[NavItem]:
         folders.setdefault(posixpath.dirname(src), []).append(src)
     if len(folders) == 1:
         return [src for *_, src in entries]
-    return [{folder_title(posixpath.basename(f) or "General"): srcs}
+    return [{folder_title(posixpath.basename(f) or "General"): list[NavItem](srcs)}
             for f, srcs in folders.items()]
 
 

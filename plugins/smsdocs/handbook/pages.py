@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.model import ManagementReview
 from ..git.history import RepositoryHistory
 from . import pages_review, pages_rules, progress
-from .graph import REGISTERS_DIR
+from .graph import REGISTERS_DIR, Graph
 from .history_view import HistoryView
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class Extensions:
         self.history = HistoryView(history)
 
     @property
-    def graph(self):  # noqa: ANN201 - a Graph
+    def graph(self) -> Graph:
         return self.handbook.graph
 
     def pages(self) -> list[tuple[str, str, str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..validate import Result
 from . import audience, evidence
@@ -29,7 +30,7 @@ class EditionView:
 
 
 def edition_view(result: Result, auditor: bool, internal_fields: Iterable[str] = (),
-                 justifications: dict | None = None) -> EditionView:
+                 justifications: dict[str, str] | None = None) -> EditionView:
     """The edition's result: for the auditor, without internal files, fields or findings."""
     if not auditor:
         return EditionView(False, result, result)
@@ -103,15 +104,15 @@ def raw_block(html: str) -> str:
     return f'<div class="smsdocs-rendered">\n{inner}\n</div>'
 
 
-def prune_nav(items: list, gone: set[str]) -> list:
+def prune_nav(items: list[Any], gone: set[str]) -> list[Any]:
     """The nav without entries for pages the edition leaves out (and sections left empty)."""
-    out = []
+    out: list[Any] = []
     for item in items:
         if isinstance(item, str):
             if item not in gone:
                 out.append(item)
         elif isinstance(item, dict):
-            kept = {}
+            kept: dict[str, Any] = {}
             for title, value in item.items():
                 if isinstance(value, list):
                     value = prune_nav(value, gone)
@@ -133,15 +134,15 @@ def dirname_title(name: str) -> str:
     return title.capitalize() if title.lower() == title else title
 
 
-def _nav_key(path: str) -> tuple:
+def _nav_key(path: str) -> tuple[tuple[str, ...], bool, str]:
     parts = path.split("/")
     return (tuple(parts[:-1]), parts[-1].rsplit(".", 1)[0] != "index", parts[-1])
 
 
-def nav_of(paths: Iterable[str]) -> list:
+def nav_of(paths: Iterable[str]) -> list[Any]:
     """The nav an engine generates from these pages: index first, one section per folder,
     folders after the pages beside them (MkDocs' order)."""
-    nested: list = []
+    nested: list[Any] = []
     for path in sorted(paths, key=_nav_key):
         branch = nested
         for part in path.split("/")[:-1]:

@@ -30,7 +30,9 @@ _INTERNAL_TAG = re.compile(r"\s*\((?:ORGCN|NJ-[\d.]+|QS-[A-Z]+)\)|;?\s*\bQS-[A-Z
 
 def _split(source: str) -> list[str]:
     """The references of a source: parts separated by ';' outside parentheses."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in source:
         depth = max(0, depth + (ch == "(") - (ch == ")"))  # "a)" list items close nothing
         if ch == ";" and depth == 0:

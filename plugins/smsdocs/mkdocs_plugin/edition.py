@@ -84,7 +84,7 @@ class Edition:
 
     # ------------------------------------------------------------------ on_files
     def filter(self, result: Result, files: Files, config: Any,
-               justifications: dict) -> EditionView:
+               justifications: dict[str, str]) -> EditionView:
         """The result the handbook is built from (handbook/site.py); marks excluded files
         as excluded. The auditor edition keeps only the pages smsdocs classified as public
         (allowlist)."""

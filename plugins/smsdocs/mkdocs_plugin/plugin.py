@@ -82,7 +82,7 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
         self.tags = any(name in config.plugins for name in ("tags", "material/tags"))
         return config
 
-    def _baselined(self, findings: list) -> set[int]:  # noqa: ANN001
+    def _baselined(self, findings: list[Finding]) -> set[int]:
         """The findings (by identity) that the configured baseline file suppresses."""
         if not self.config.baseline:
             return set()
@@ -124,8 +124,8 @@ class SmsdocsPlugin(BasePlugin[SmsdocsConfig]):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.stub,
                                         inclusion=inclusion))
-        for src, path in ASSET_FILES.items():
-            files.append(File.generated(config, src, abs_src_path=str(path)))
+        for src, asset in ASSET_FILES.items():
+            files.append(File.generated(config, src, abs_src_path=str(asset)))
         self.edition.add_files(files, config)
         if not self.user_nav:
             config.nav = nav.generate(hb, [f.src_uri for f in files if f.is_documentation_page()

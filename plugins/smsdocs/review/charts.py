@@ -33,7 +33,7 @@ def _attr(value: object) -> str:
 def nice_step(span: float, count: int = 4) -> float:
     """The 1-2-5 step (times a power of ten) that cuts span into about count parts."""
     raw = span / max(count, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
+    magnitude = 10.0 ** math.floor(math.log10(raw))
     return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw * 0.999)
 
 
