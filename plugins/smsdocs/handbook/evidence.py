@@ -54,7 +54,7 @@ def render(handbook: Handbook, coverage: Coverage, here: str,
     """The HTML of the evidence index page at src ``here``."""
     withheld = withheld or {}
     states = [i.state for i in coverage.items]
-    ctx = handbook._context(here)  # noqa: SLF001 - same package
+    ctx = handbook.template_context(here)
     ctx.update(page_title=EVIDENCE_TITLE, groups=groups(handbook, coverage),
                labels=STATE_LABEL, withheld=withheld, states=coverage.clauses(),
                provenance=provenance,

@@ -77,7 +77,7 @@ class Extensions:
         mentioned = [p for p in self.graph.mentions.get(record.id, []) if p != record.path]
         if not revisions and review is None and not raised and not mentioned:
             return ""
-        ctx = self.handbook._context(src)  # noqa: SLF001 - same package
+        ctx = self.handbook.template_context(src)
         ctx.update(record=record, revisions=revisions, extra_pages=PAGE_SRC, raised=raised,
                    mentioned=mentioned,
                    decisions=pages_review.decisions(review, self.history) if review else None)
@@ -91,7 +91,7 @@ class Extensions:
         events = self.history.action_events(action_id, action.record.path)
         if not events:
             return ""
-        ctx = self.handbook._context(here)  # noqa: SLF001 - same package
+        ctx = self.handbook.template_context(here)
         ctx.update(action=action, events=events)
         return self.handbook.env.get_template("action_history.html").render(ctx)
 

@@ -230,7 +230,9 @@ class Handbook:
     def counts(self) -> dict[str, int]:
         return self.graph.counts()
 
-    def _context(self, here: str) -> dict[str, Any]:
+    def template_context(self, here: str) -> dict[str, Any]:
+        """What every template of a page at ``here`` may use: the graph, the as-of date and
+        link helpers whose URLs are relative to ``here``."""
         graph = self.graph
 
         def url(src: str | None) -> str:
@@ -267,7 +269,7 @@ class Handbook:
         page = self._pages.get(src)
         if page is None or page.key == "tags":
             return None
-        ctx = self._context(src)
+        ctx = self.template_context(src)
         ctx["page_title"] = page.title
         if page.kind == "action":
             action = self.graph.result.repo.actions[page.key]
@@ -309,7 +311,7 @@ class Handbook:
         record = self._record_by_src.get(src)
         if record is None:
             return ""
-        ctx = self._context(src)
+        ctx = self.template_context(src)
         findings: list[Finding] = self.graph.findings_by_file.get(record.path, [])
         ctx.update(record=record, kind=self.graph.kind(record),
                    type_title=self.graph.type_title(record), findings=findings,
