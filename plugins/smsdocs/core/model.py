@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import reprlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from .frontmatter import FrontMatter
 from .markdown import Body, Section
@@ -46,6 +47,43 @@ def as_text(value: Any, _depth: int = 0) -> str:
     return str(value)
 
 
+T = TypeVar("T")
+
+
+def str_list(value: Any) -> list[str]:
+    """A front-matter value as a list of texts (one value is a list of one)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [as_text(v) for v in value if v is not None]
+    return [as_text(value)]
+
+
+class FrontField(Generic[T]):
+    """An attribute read from the front matter of a record (or an action's entry) through
+    a converter: ``owner = FrontField(as_text)`` reads the ``owner`` key as text; ``default``
+    stands in for an empty value."""
+
+    def __init__(self, read: Callable[[Any], T], default: T | None = None) -> None:
+        self.read = read
+        self.default = default
+        self.key = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = name
+
+    @overload
+    def __get__(self, holder: None, kind: type) -> FrontField[T]: ...
+    @overload
+    def __get__(self, holder: object, kind: type) -> T: ...
+
+    def __get__(self, holder: object | None, kind: type) -> FrontField[T] | T:
+        if holder is None:
+            return self
+        value = self.read(holder.data.get(self.key))  # type: ignore[attr-defined]
+        return value if value or self.default is None else self.default
+
+
 @dataclass(slots=True)
 class Action:
     """An action raised by a record: a review decision, a corrective action, a follow-up."""
@@ -55,33 +93,13 @@ class Action:
     record: Record
     data: dict[str, Any]
 
-    @property
-    def title(self) -> str:
-        return as_text(self.data.get("title"))
-
-    @property
-    def owner(self) -> str:
-        return as_text(self.data.get("owner"))
-
-    @property
-    def status(self) -> str:
-        return as_text(self.data.get("status")) or "open"
-
-    @property
-    def target_date(self) -> dt.date | None:
-        return as_date(self.data.get("target_date"))
-
-    @property
-    def closed_on(self) -> dt.date | None:
-        return as_date(self.data.get("closed_on"))
-
-    @property
-    def clauses(self) -> list[str]:
-        return _str_list(self.data.get("clauses"))
-
-    @property
-    def evidence(self) -> list[str]:
-        return _str_list(self.data.get("evidence"))
+    title = FrontField(as_text)
+    owner = FrontField(as_text)
+    status = FrontField(as_text, default="open")
+    target_date = FrontField(as_date)
+    closed_on = FrontField(as_date)
+    clauses = FrontField(str_list)
+    evidence = FrontField(str_list)
 
     @property
     def is_closed(self) -> bool:
@@ -99,14 +117,6 @@ class Action:
         return (as_of - target).days
 
 
-def _str_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [as_text(v) for v in value if v is not None]
-    return [as_text(value)]
-
-
 @dataclass(slots=True)
 class Record:
     """An SMS document (plan, policy, procedure) or record (review, audit, nonconformity)."""
@@ -121,42 +131,16 @@ class Record:
     def data(self) -> dict[str, Any]:
         return self.front.data
 
-    @property
-    def id(self) -> str:
-        return as_text(self.data.get("id"))
-
-    @property
-    def type(self) -> str:
-        return as_text(self.data.get("type"))
-
-    @property
-    def title(self) -> str:
-        return as_text(self.data.get("title"))
-
-    @property
-    def owner(self) -> str:
-        return as_text(self.data.get("owner"))
-
-    @property
-    def status(self) -> str:
-        return as_text(self.data.get("status"))
-
-    @property
-    def clauses(self) -> list[str]:
-        return _str_list(self.data.get("clauses"))
-
-    @property
-    def date(self) -> dt.date | None:
-        return as_date(self.data.get("date"))
-
-    @property
-    def audience(self) -> str:
-        return as_text(self.data.get("audience")) or "all"
-
-    @property
-    def standard(self) -> str:
-        """The edition the record's clause numbers refer to (``iso20000-1:2011`` or 2018)."""
-        return as_text(self.data.get("standard")) or "iso20000-1:2018"
+    id = FrontField(as_text)
+    type = FrontField(as_text)
+    title = FrontField(as_text)
+    owner = FrontField(as_text)
+    status = FrontField(as_text)
+    clauses = FrontField(str_list)
+    date = FrontField(as_date)
+    audience = FrontField(as_text, default="all")
+    # the edition the record's clause numbers refer to (iso20000-1:2011 or 2018)
+    standard = FrontField(as_text, default="iso20000-1:2018")
 
     @property
     def is_2011(self) -> bool:
@@ -185,13 +169,8 @@ class Record:
 class ManagementReview(Record):
     """A management review (9.3): inputs as body sections, decisions as actions."""
 
-    @property
-    def attendees(self) -> list[str]:
-        return _str_list(self.data.get("attendees"))
-
-    @property
-    def chair(self) -> str:
-        return as_text(self.data.get("chair"))
+    attendees = FrontField(str_list)
+    chair = FrontField(as_text)
 
 
 RECORD_CLASSES: dict[str, type[Record]] = {"management-review": ManagementReview}
