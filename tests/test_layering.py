@@ -147,9 +147,13 @@ BLOCKED = textwrap.dedent("""
         if not info.name.startswith(("smsdocs.mkdocs_plugin", "smsdocs.__main__")):
             importlib.import_module(info.name)
     from smsdocs.cli import main
-    code = main(["check", {root!r}, "--as-of", "2026-11-23", "--format", "json"])
+    codes = [main(["check", {root!r}, "--as-of", "2026-11-23", "--format", "json"]),
+             main(["coverage", {root!r}, "--format", "json"]),
+             main(["rules", {root!r}]),
+             main(["review", "prepare", {root!r}, "--as-of", "2026-11-23"]),
+             main(["explain", {root!r} + "/records/management-reviews/MR-2026-02.md"])]
     assert not any(m.split(".")[0] in {engines!r} for m in sys.modules), "an engine was loaded"
-    print("exit", code)
+    print("exit", max(codes))
 """)
 
 
