@@ -217,7 +217,8 @@ def _recognised(record_type: str, found: list[Candidate], rules: list[Rule], pac
     by_id = {r.id: r for r in rules}
     strong: list[tuple[str, int]] = []
     weak: list[tuple[str, int]] = []
-    groups: dict[str, list[tuple[str, int]]] = {}  # agenda tables and lists: rows by group
+    # agenda tables and lists: (strong, weak) rows by group, counted only as a whole agenda
+    groups: dict[str, tuple[list[tuple[str, int]], list[tuple[str, int]]]] = {}
     for index, candidate in enumerate(found):
         section = candidate.section
         key = (record_type, candidate.kind, section.level, section.title)
@@ -236,16 +237,17 @@ def _recognised(record_type: str, found: list[Candidate], rules: list[Rule], pac
         maybe = [(r, index) for r in own[1] if not excluded_by_parents(
             pack, by_id[r].section, section)]  # type: ignore[arg-type]
         if candidate.kind in ("table row", "list item"):
-            groups.setdefault(section.parents[0], []).extend(pairs)
-            groups.setdefault(section.parents[0], []).extend(("?" + r, i) for r, i in maybe)
+            group = groups.setdefault(section.parents[0], ([], []))
+            group[0].extend(pairs)
+            group[1].extend(maybe)
             continue
         strong += pairs
         weak += maybe
-    for header, rows in groups.items():
-        if len({r for r, _ in rows if not r.startswith("?")}) >= AGENDA_MIN_ROWS \
+    for header, (rows, weak_rows) in groups.items():
+        if len({r for r, _ in rows}) >= AGENDA_MIN_ROWS \
                 or pack.lexicon.present("agenda", words(header)):
-            strong += [(r, i) for r, i in rows if not r.startswith("?")]
-            weak += [(r[1:], i) for r, i in rows if r.startswith("?")]
+            strong += rows
+            weak += weak_rows
     strong.sort(key=lambda pair: pair[1])
     weak.sort(key=lambda pair: pair[1])
     result = pack.shape_cache[shape] = (tuple(strong), tuple(weak))
