@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sites import build_site
 from smsdocs.core import config as config_mod
 from smsdocs.core.findings import Finding
 from smsdocs.validate import validate
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-AS_OF = dt.date(2026, 11, 23)
-# The same day for subprocesses that read SOURCE_DATE_EPOCH (the MkDocs plugin's fallback).
-AS_OF_EPOCH = str(int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC).timestamp()))
+AS_OF = dt.date(2026, 11, 23)  # = sites.AS_OF_EPOCH, the day builds read
 
 # The oracle for rule severities and for each profile's rule list: a table written by hand
 # (tests/fixtures/rule_severities.yaml), never read from the pack under test.
@@ -81,21 +80,6 @@ def rules_at(findings: list[Finding], file: str | None = None) -> set[tuple[str,
     return {(f.rule, f.line) for f in findings if file is None or f.file == file}
 
 
-AS_OF_EPOCH = "1795392000"  # 2026-11-23: SOURCE_DATE_EPOCH pins the builds' as-of date
-
-
-def build_site(root: Path, site: Path, config: str = "mkdocs.yml"):  # noqa: ANN201
-    """`mkdocs build` of a real repository into site (as of AS_OF); the finished process."""
-    import os
-    import subprocess
-    import sys
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", "SOURCE_DATE_EPOCH": AS_OF_EPOCH,
-           "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config,
-                           "-d", str(site)], cwd=root, capture_output=True, text=True,
-                          env=env, timeout=300, check=False)
-
-
 def init_repository(target: Path) -> Path:
     """A fresh repository made by `smsdocs init`, with its first management review and
     nonconformity scaffolded by `smsdocs new` (templates, as a new user gets them)."""
@@ -121,7 +105,6 @@ def built_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pat
                                ("auditor", REPO_ROOT, "mkdocs.auditor.yml"),
                                ("init", fresh, "mkdocs.yml")):
         site = base / f"site-{name}"
-        done = build_site(root, site, config)
-        assert done.returncode == 0, done.stderr
+        build_site(root, site, config, quiet=True, in_process=True, check=True)
         out[name] = (root, site)
     return out
