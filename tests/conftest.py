@@ -14,7 +14,8 @@ import yaml
 from sites import build_site
 from smsdocs.core import config as config_mod
 from smsdocs.core.findings import Finding
-from smsdocs.validate import validate
+from smsdocs.core.rulepack import RulePack
+from smsdocs.run import run_check
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 23)  # = sites.AS_OF_EPOCH, the day builds read
@@ -61,17 +62,42 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
 
 def check_tree(root: Path, profile: str | None = None,
                as_of: dt.date = AS_OF) -> list[Finding]:
-    """Run the real validator over a folder, as `smsdocs check` does."""
+    """Run the real validator over a folder, as `smsdocs check` does (outside git)."""
+    return run_check(root, profile=profile, as_of=as_of).result.findings
+
+
+GAP = "coverage.gap"
+_PACKS: dict[tuple[str, str | None, str], RulePack] = {}
+
+
+def run_checker(root: Path, profile: str | None, as_of: dt.date) -> list[Finding]:
+    """check_tree with each configured rule pack loaded once: loading the pack is most of
+    the cost of a small run."""
     config = config_mod.load(root)
-    return validate(root, config, config.rule_pack(profile), as_of).findings
+    key = (config.pack, profile or config.profile, repr(config.overrides))
+    if key not in _PACKS:
+        _PACKS[key] = config.rule_pack(profile)
+    return run_check(root, as_of=as_of, config=config, pack=_PACKS[key]).result.findings
 
 
 @pytest.fixture
 def sms_repo(tmp_path: Path) -> Callable[..., list[Finding]]:
-    """Write files into a fresh repository and return its findings."""
+    """Write files into a fresh repository and return its findings without coverage.gap: a
+    repository of a few files cannot cover the standard (coverage.gap has its own tests,
+    over the complete fixture set)."""
     def make(files: dict[str, str], profile: str | None = None,
              as_of: dt.date = AS_OF) -> list[Finding]:
-        return check_tree(write_files(tmp_path, files), profile, as_of)
+        write_files(tmp_path, files)
+        return [f for f in run_checker(tmp_path, profile, as_of) if f.rule != GAP]
+    return make
+
+
+@pytest.fixture
+def all_findings(tmp_path: Path) -> Callable[..., list[Finding]]:
+    """Every finding, coverage.gap included (for the coverage tests)."""
+    def make(files: dict[str, str], profile: str | None = None,
+             as_of: dt.date = AS_OF) -> list[Finding]:
+        return run_checker(write_files(tmp_path, files), profile, as_of)
     return make
 
 
