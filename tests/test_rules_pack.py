@@ -1,9 +1,6 @@
 """The rule pack as a whole: the valid fixtures are clean, configuration overrides, crashes,
 the model, and every rule of the pack has a failing fixture (the case tables of the
-test_rules_<family>.py files and OTHER_FAILING_TESTS).
-
-Each failing case edits one thing in a valid fixture and states every finding it
-must produce, at its file line (see rules_support.py)."""
+test_rules_<family>.py files and OTHER_FAILING_TESTS)."""
 
 from __future__ import annotations
 
