@@ -40,16 +40,20 @@ class Group:
     exclude: tuple[str, ...] = ()
 
 
+# the rule tests, one file per family of checks (tests/test_rules_<family>.py)
+RULES_TESTS = tuple(f"tests/test_rules_{family}.py" for family in (
+    "fields", "references", "sections", "actions", "crossrecord", "reviews", "pack"))
+
 GROUPS = (
     Group("checks", ("plugins/smsdocs/checks",),
-          ("tests/test_rules.py", "tests/test_verdicts.py", "tests/test_corpus.py"),
+          (*RULES_TESTS, "tests/test_verdicts.py", "tests/test_corpus.py"),
           exclude=("plugins/smsdocs/checks/doccontrol.py",)),
     Group("doccontrol", ("plugins/smsdocs/checks/doccontrol.py",),
           ("tests/test_git_review.py",)),
     Group("frontmatter-model", ("plugins/smsdocs/core/frontmatter.py",
                                 "plugins/smsdocs/core/model.py",
                                 "plugins/smsdocs/core/findings.py"),
-          ("tests/test_rules.py", "tests/test_property.py")),
+          (*RULES_TESTS, "tests/test_property.py")),
 )
 
 
@@ -69,7 +73,7 @@ NAMED = (
           "plugins/smsdocs/packs/iso20000-1-2018/pack.yaml",
           "  - id: action.owner\n    severity: error",
           "  - id: action.owner\n    severity: warning",
-          ("tests/test_rules.py",)),
+          ("tests/test_rules_actions.py", "tests/test_rules_pack.py")),
     Named("record header card renders owner/chair/date with |safe",
           "plugins/smsdocs/templates/card.html",
           'else d.get(key)|text, key) }}',
@@ -77,7 +81,7 @@ NAMED = (
     Named("doc.review-due compares with <= instead of <",
           "plugins/smsdocs/checks/crossrecord.py",
           "if due is not None and due < ctx.as_of", "if due is not None and due <= ctx.as_of",
-          ("tests/test_rules.py",)),
+          ("tests/test_rules_crossrecord.py",)),
     Named("pack --verify ignores files that are not in the manifest",
           "plugins/smsdocs/edition/evidence_pack.py",
           "            for name in sorted(set(seen) - set(listed) - {MANIFEST, SIGNATURE}):",

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sites import build_site
 from smsdocs.core import config as config_mod
 from smsdocs.core.findings import Finding
-from smsdocs.validate import validate
+from smsdocs.core.rulepack import RulePack
+from smsdocs.run import run_check
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-AS_OF = dt.date(2026, 11, 23)
-# The same day for subprocesses that read SOURCE_DATE_EPOCH (the MkDocs plugin's fallback).
-AS_OF_EPOCH = str(int(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC).timestamp()))
+AS_OF = dt.date(2026, 11, 23)  # = sites.AS_OF_EPOCH, the day builds read
 
 # The oracle for rule severities and for each profile's rule list: a table written by hand
 # (tests/fixtures/rule_severities.yaml), never read from the pack under test.
@@ -62,38 +62,48 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
 
 def check_tree(root: Path, profile: str | None = None,
                as_of: dt.date = AS_OF) -> list[Finding]:
-    """Run the real validator over a folder, as `smsdocs check` does."""
+    """Run the real validator over a folder, as `smsdocs check` does (outside git)."""
+    return run_check(root, profile=profile, as_of=as_of).result.findings
+
+
+GAP = "coverage.gap"
+_PACKS: dict[tuple[str, str | None, str], RulePack] = {}
+
+
+def run_checker(root: Path, profile: str | None, as_of: dt.date) -> list[Finding]:
+    """check_tree with each configured rule pack loaded once: loading the pack is most of
+    the cost of a small run."""
     config = config_mod.load(root)
-    return validate(root, config, config.rule_pack(profile), as_of).findings
+    key = (config.pack, profile or config.profile, repr(config.overrides))
+    if key not in _PACKS:
+        _PACKS[key] = config.rule_pack(profile)
+    return run_check(root, as_of=as_of, config=config, pack=_PACKS[key]).result.findings
 
 
 @pytest.fixture
 def sms_repo(tmp_path: Path) -> Callable[..., list[Finding]]:
-    """Write files into a fresh repository and return its findings."""
+    """Write files into a fresh repository and return its findings without coverage.gap: a
+    repository of a few files cannot cover the standard (coverage.gap has its own tests,
+    over the complete fixture set)."""
     def make(files: dict[str, str], profile: str | None = None,
              as_of: dt.date = AS_OF) -> list[Finding]:
-        return check_tree(write_files(tmp_path, files), profile, as_of)
+        write_files(tmp_path, files)
+        return [f for f in run_checker(tmp_path, profile, as_of) if f.rule != GAP]
+    return make
+
+
+@pytest.fixture
+def all_findings(tmp_path: Path) -> Callable[..., list[Finding]]:
+    """Every finding, coverage.gap included (for the coverage tests)."""
+    def make(files: dict[str, str], profile: str | None = None,
+             as_of: dt.date = AS_OF) -> list[Finding]:
+        return run_checker(write_files(tmp_path, files), profile, as_of)
     return make
 
 
 def rules_at(findings: list[Finding], file: str | None = None) -> set[tuple[str, int]]:
     """The (rule, line) pairs of the findings, optionally for one file."""
     return {(f.rule, f.line) for f in findings if file is None or f.file == file}
-
-
-AS_OF_EPOCH = "1795392000"  # 2026-11-23: SOURCE_DATE_EPOCH pins the builds' as-of date
-
-
-def build_site(root: Path, site: Path, config: str = "mkdocs.yml"):  # noqa: ANN201
-    """`mkdocs build` of a real repository into site (as of AS_OF); the finished process."""
-    import os
-    import subprocess
-    import sys
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", "SOURCE_DATE_EPOCH": AS_OF_EPOCH,
-           "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config,
-                           "-d", str(site)], cwd=root, capture_output=True, text=True,
-                          env=env, timeout=300, check=False)
 
 
 def init_repository(target: Path) -> Path:
@@ -121,7 +131,6 @@ def built_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pat
                                ("auditor", REPO_ROOT, "mkdocs.auditor.yml"),
                                ("init", fresh, "mkdocs.yml")):
         site = base / f"site-{name}"
-        done = build_site(root, site, config)
-        assert done.returncode == 0, done.stderr
+        build_site(root, site, config, quiet=True, in_process=True, check=True)
         out[name] = (root, site)
     return out

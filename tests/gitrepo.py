@@ -11,6 +11,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+from review_builder import REVIEW_FIELDS, management_review
 from smsdocs.cli import main
 
 POLICY = """\
@@ -38,17 +39,10 @@ This policy states the commitment of top management to the SMS.
 - {commitment}
 """
 
-REVIEW = """\
----
-id: MR-2026-01
-type: management-review
-title: Management review, first half of 2026
-date: 2026-03-02
-chair: Managing Director
-attendees: [Managing Director, SMS Manager]
-status: {status}
-clauses: ["9.3"]
-actions:
+REVIEW = {**REVIEW_FIELDS, "title": "Management review, first half of 2026",
+          "date": "2026-03-02"}
+
+ACTION_1 = """\
   - id: MR-ACT-001
     title: Add a second on-call engineer for the Payroll service
     owner: {owner}
@@ -56,10 +50,6 @@ actions:
     status: {status1}
     success_criteria: P1 incidents answered within 15 minutes for two quarters
     clauses: ["8.6.1"]
-{extra}---
-# Management review, first half of 2026
-
-The review followed up NC-001.
 """
 
 ACTION_2 = """\
@@ -95,8 +85,9 @@ def policy(version: str = "1.0", approved_on: str = "2026-01-10",
 
 def review(status: str = "approved", owner: str = "Service Delivery Manager",
            target1: str = "2026-09-30", status1: str = "open", action2: bool = True) -> str:
-    return REVIEW.format(status=status, owner=owner, target1=target1, status1=status1,
-                         extra=ACTION_2 if action2 else "")
+    actions = ACTION_1.format(owner=owner, target1=target1, status1=status1)
+    return management_review(actions + (ACTION_2 if action2 else ""),
+                             "The review followed up NC-001.\n", fields=REVIEW, status=status)
 
 
 def nc(more: str = "") -> str:

@@ -5,11 +5,9 @@ mkdocs.auditor.yml` and real `smsdocs pack`.
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import hashlib
 import json
-import os
 import re
 import subprocess
 import sys
@@ -18,12 +16,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import sites
 from conftest import copy_example
-from smsdocs import engine
 from test_plugin import broken_links
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-EPOCH = int(dt.datetime(2026, 11, 23, tzinfo=dt.UTC).timestamp())
 REPO_HOST = "git.northwind.example"
 MARKERS = {
     "title": "CANARY-TITLE-q7w",   # title of the internal record
@@ -33,15 +30,7 @@ MARKERS = {
     "field": "CANARY-FIELD-j5n",   # an internal field of a public document
     "comment": "CANARY-COMMENT-h4t",  # an HTML comment in a public page
 }
-GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
-           "GIT_AUTHOR_DATE": "2026-11-20T10:00:00+00:00",
-           "GIT_COMMITTER_DATE": "2026-11-20T10:00:00+00:00"}
-
-
-def _env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1",
-            "SOURCE_DATE_EPOCH": str(EPOCH), **GIT_ENV, **extra}
+_env = sites.env
 
 
 def _canary_files(root: Path) -> None:
@@ -85,11 +74,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def build(root: Path, site: Path, config: str = "mkdocs.auditor.yml") -> str:
-    proc = subprocess.run(engine.build_command(engine.choose(), str(root / config), str(site),
-                                               quiet=False), cwd=root, env=_env(),
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return proc.stderr
+    return sites.build_site(root, site, config, strict=True, check=True).stderr
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from sites import build_site
 from test_browser import (
     _need_chromium,
     _QuietHandler,
@@ -45,13 +43,6 @@ INTERNAL_NC = NC.replace("NC-001", "NC-009").replace("CA-001", "CA-009").replace
     "status: closed\n", "status: closed\naudience: internal\n", 1)
 
 
-def build(root: Path, site: Path, config: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
-                           str(root / config), "-d", str(site)], cwd=root, capture_output=True,
-                          text=True, timeout=300,
-                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _need_chromium()
@@ -60,8 +51,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                      extra={"mkdocs.auditor.yml": AUDITOR_YML,
                             "records/ncs/nc-009.md": INTERNAL_NC})
     out = root / "site-auditor"
-    proc = build(root, out, "mkdocs.auditor.yml")
-    assert proc.returncode == 0, proc.stderr
+    build_site(root, out, "mkdocs.auditor.yml", engine_name="mkdocs", strict=True, check=True)
     assert not (out / "records/ncs/nc-009.html").exists()
     return out
 

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_plugin import XSS_IMG, XSS_SCRIPT, make_repo, mkdocs_build
+from sites import build_site
+from test_plugin import XSS_IMG, XSS_SCRIPT, make_repo
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _need_chromium()
     root = make_repo(tmp_path_factory.mktemp("browser-repo"))
     site = root / "site-out"
-    proc = mkdocs_build(root, site)
+    proc = build_site(root, site, strict=True)
     assert proc.returncode == 0, proc.stderr
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -24,7 +24,7 @@ def fixture(name: str) -> str:
 
 
 # A complete SMS (2018): every valid fixture but the 2011 review, and the objectives document
-# (the plan provides the objectives; see OBJECTIVES_CRASH in test_rules.py).
+# (the plan provides the objectives; see test_objectives_fixture_is_clean in test_rules_pack.py).
 COMPLETE = {f"records/{p.name}": p.read_text(encoding="utf-8")
             for p in sorted(FIXTURES.glob("valid_*.md"))
             if p.name not in ("valid_review_2011.md", "valid_objectives.md")}

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import AS_OF, write_files
+from rules_support import DOC, PLAN, PLAN_PATH, complete_sms, drop_section
 from test_lifecycle import KPI_REVIEWS
-from test_rules import DOC, PLAN, PLAN_PATH, complete_sms, drop_section
 
 SCRIPT = Path(sys.executable).parent / "smsdocs"
 DAY = AS_OF.isoformat()

@@ -14,31 +14,18 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_example
+from sites import build_site, env
 from smsdocs import engine
-from test_auditor import EPOCH, GIT_ENV
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
 BANNERS = ("end of life", "MkDocs 2", "MkDocs may break", "Zensical")
 
 
-def _env() -> dict[str, str]:
-    return engine.environment({**engine.environment(), "PYTHONWARNINGS": "ignore",
-                               "SOURCE_DATE_EPOCH": str(EPOCH), **GIT_ENV})
-
-
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled example committed in a fresh git repository (a fixed source commit)."""
-    return copy_example(tmp_path_factory.mktemp("engines") / "sms", _env())
-
-
-def _build(root: Path, name: str, site: Path) -> subprocess.CompletedProcess[str]:
-    cmd = engine.build_command(name, str(root / "mkdocs.yml"), str(site), quiet=False)
-    proc = subprocess.run(cmd, cwd=root, env=_env(), capture_output=True, text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return proc
+    return copy_example(tmp_path_factory.mktemp("engines") / "sms", env())
 
 
 def _files(entries: dict[str, bytes]) -> dict[str, bytes]:
@@ -65,7 +52,8 @@ def test_engines_are_installed_and_properdocs_preferred() -> None:
 
 def test_both_engines_build_the_same_handbook(example: Path, tmp_path: Path) -> None:
     sites = {name: tmp_path / name for name in engine.ENGINES}
-    procs = {name: _build(example, name, site) for name, site in sites.items()}
+    procs = {name: build_site(example, site, engine_name=name, strict=True, check=True)
+             for name, site in sites.items()}
     trees = {name: _tree(site) for name, site in sites.items()}
     assert sorted(trees["properdocs"]) == sorted(trees["mkdocs"])
     assert len(trees["mkdocs"]) > 100
@@ -87,7 +75,7 @@ def _pack(example: Path, out: Path, *extra: str) -> tuple[subprocess.CompletedPr
                                                            dict[str, bytes]]:
     proc = subprocess.run([sys.executable, "-m", "smsdocs", "pack", str(example), "--out",
                            str(out), *extra], capture_output=True, text=True,
-                          env={**_env(), "NO_MKDOCS_2_WARNING": "", "DISABLE_MKDOCS_2_WARNING":
+                          env={**env(), "NO_MKDOCS_2_WARNING": "", "DISABLE_MKDOCS_2_WARNING":
                                ""}, timeout=600)
     assert proc.returncode == 0, proc.stderr[-4000:]
     with zipfile.ZipFile(out) as archive:

@@ -10,14 +10,12 @@ reached the site by finding its ``xss-FIELD`` text there.
 from __future__ import annotations
 
 import html.parser
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF_EPOCH, copy_example
+from conftest import copy_example
+from sites import build_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,16 +114,11 @@ def _scan(site: Path) -> tuple[dict[str, list[str]], set[str]]:
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, set]]:
     """Both editions of the bundled example with the payloads, scanned once."""
     root = copy_example(tmp_path_factory.mktemp("xss") / "sms", prepare=_inject)
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1",
-           "SOURCE_DATE_EPOCH": AS_OF_EPOCH}
     out = {}
     for edition, config in (("handbook", "mkdocs.yml"), ("auditor", "mkdocs.auditor.yml")):
         site = root.parent / edition
         # not --strict: the payload clause and type are (rightly) reported as errors
-        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f",
-                               str(root / config), "-d", str(site)], cwd=root, env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stderr[-4000:]
+        proc = build_site(root, site, config, in_process=True, check=True)
         assert "[ref.clause-unknown]" in proc.stderr and "[record.type-unknown]" in proc.stderr
         out[edition] = _scan(site)
     return out

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF_EPOCH, check_tree
+from conftest import check_tree
+from sites import AS_OF_EPOCH, build_site
 from smsdocs import engine
 
 ORG, SERVICES = 'Acme "Cloud" IT', "Hosting, Service Desk"
@@ -93,20 +94,15 @@ def test_filling_one_template_removes_its_findings(fresh: Path) -> None:
 @pytest.mark.parametrize("name", engine.ENGINES)
 def test_handbook_skeleton_builds(fresh: Path, tmp_path: Path, name: str) -> None:
     """Both engines read the configuration init writes (handbook and auditor edition)."""
-    env = engine.environment({**PINNED})
     site = tmp_path / "site"
     # strict, as the generated CI builds: the template prompts are in the baseline
-    result = subprocess.run(engine.build_command(name, "mkdocs.yml", str(site), strict=True),
-                            cwd=fresh, capture_output=True, text=True, check=False, env=env)
-    assert result.returncode == 0, result.stderr
+    build_site(fresh, site, engine_name=name, strict=True, quiet=True, check=True)
     assert (site / "index.html").is_file()
     assert name.encode() in (site / "index.html").read_bytes().lower()  # generator tag
     progress = next(site.rglob("progress*/index.html"), None) or next(site.rglob("progress.html"))
     assert re.search(r"0 of \d+", progress.read_text())
-    auditor = subprocess.run(engine.build_command(name, "mkdocs.auditor.yml",
-                                                  str(tmp_path / "auditor"), strict=False),
-                             cwd=fresh, capture_output=True, text=True, check=False, env=env)
-    assert auditor.returncode == 0, auditor.stderr
+    build_site(fresh, tmp_path / "auditor", "mkdocs.auditor.yml", engine_name=name,
+               quiet=True, check=True)
     assert (tmp_path / "auditor" / "index.html").is_file()
     assert "smsdocs[properdocs]" in (fresh / "requirements.txt").read_text()
 

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import PROFILE_RULES
 from gitrepo import Repo
+from review_builder import REVIEW_FIELDS, management_review
+from sites import build_site
 from smsdocs.core import config as config_mod
-from test_plugin import REVIEW_SECTIONS, article, broken_links, mkdocs_build
+from test_plugin import REVIEW_SECTIONS, article, broken_links
 
 MKDOCS_YML = """\
 site_name: Example Hosting Ltd — SMS handbook
@@ -89,28 +91,9 @@ next_review: 2027-01-05
 Changes are raised, assessed, approved, implemented and reviewed in the change tool.
 """
 
-REVIEW = """\
----
-id: {id}
-type: management-review
-title: {title}
-date: {date}
-chair: Managing Director
-attendees: [Managing Director, SMS Manager]
-clauses: ["9.3"]
-status: approved
-approved_by: Managing Director
-approved_on: {date}
-kpis:
+KPIS = """
   availability: {{value: {availability}, target: 99.9, unit: "%"}}
-  csat: {{value: {csat}, target: 4.2, scale: 5}}
-actions:
-{actions}
----
-# {title}
-
-{body}
-"""
+  csat: {{value: {csat}, target: 4.2, scale: 5}}"""
 
 ACTIONS_1 = """\
   - id: MR-ACT-001
@@ -140,17 +123,22 @@ ACTIONS_2 = """\
     clauses: ["8.5.1"]
 """
 
+# the order of the fields in the review records of this repository
+FIELDS = {**{k: v for k, v in REVIEW_FIELDS.items() if k != "status"}, "status": "approved",
+          "approved_by": "Managing Director", "approved_on": "", "kpis": ""}
 BODY = "".join(f"## {k}\n\n{v}\n\n" for k, v in REVIEW_SECTIONS.items())
 
 
 def review(number: int, target: str = "2026-09-30") -> str:
-    if number == 1:
-        return REVIEW.format(id="MR-2026-01", title="Management review 2026 Q1",
-                             date="2026-03-10", availability=99.8, csat=4.1,
-                             actions=ACTIONS_1.format(target=target).rstrip("\n"), body=BODY)
-    return REVIEW.format(id="MR-2026-02", title="Management review 2026 Q3", date="2026-07-21",
-                         availability=99.95, csat=4.3, actions=ACTIONS_2.rstrip("\n"),
-                         body=BODY)
+    first = number == 1
+    date = "2026-03-10" if first else "2026-07-21"
+    return management_review(
+        ACTIONS_1.format(target=target) if first else ACTIONS_2, BODY + "\n",
+        fields=FIELDS, id="MR-2026-01" if first else "MR-2026-02",
+        title="Management review 2026 Q1" if first else "Management review 2026 Q3",
+        date=date, approved_on=date,
+        kpis=KPIS.format(availability=99.8, csat=4.1) if first else
+        KPIS.format(availability=99.95, csat=4.3))
 
 
 def policy(version: str, approved_on: str, more: str = "") -> str:
@@ -176,7 +164,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "records/reviews/mr-2026-02.md": review(2)},
         date="2026-07-22T10:00:00+00:00", author="Carol Secretary")
     out = repo.root.parent / "site"
-    proc = mkdocs_build(repo.root, out, strict=False)
+    proc = build_site(repo.root, out)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out
 
@@ -331,7 +319,7 @@ def progress_counts(site: Path) -> tuple[int, int, dict[str, tuple[int, int]]]:
 
 def test_init_repository_builds_with_a_progress_page(tmp_path: Path) -> None:
     root = init_repo(tmp_path / "acme")
-    proc = mkdocs_build(root, tmp_path / "site1", strict=False)
+    proc = build_site(root, tmp_path / "site1")
     assert proc.returncode == 0, proc.stderr[-3000:]
     written, required, per_doc = progress_counts(tmp_path / "site1")
     assert written == 0 and required > 20
@@ -349,7 +337,7 @@ def test_init_repository_builds_with_a_progress_page(tmp_path: Path) -> None:
                     lambda m: "We wrote this: " + m.group(1).replace("(clause", "for clause")
                     .rstrip(")"), policy_md.read_text(encoding="utf-8"))
     policy_md.write_text(filled, encoding="utf-8")
-    proc = mkdocs_build(root, tmp_path / "site2", strict=False)
+    proc = build_site(root, tmp_path / "site2")
     assert proc.returncode == 0, proc.stderr[-3000:]
     written2, required2, per_doc2 = progress_counts(tmp_path / "site2")
     assert (written2, required2) == (3, required) and per_doc2["POL-001"] == (3, 3)

@@ -5,15 +5,13 @@ from __future__ import annotations
 import html.parser
 import json
 import os
-import subprocess
-import textwrap
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import jsonschema
 import pytest
-from conftest import AS_OF_EPOCH
-from smsdocs import engine
+from review_builder import REVIEW_FIELDS, management_review
+from sites import build_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = REPO_ROOT / "plugins" / "smsdocs" / "schema" / "sms.schema.json"
@@ -75,11 +73,9 @@ REVIEW_SECTIONS = {
 
 def review(actions: str, title: str = "Management review 2026 Q1") -> str:
     body = "".join(f"## {k}\n\n{v}\n\n" for k, v in REVIEW_SECTIONS.items())
-    return (f"---\nid: MR-2026-01\ntype: management-review\ntitle: {title}\n"
-            "date: 2026-03-10\nchair: Managing Director\n"
-            "attendees: [Managing Director, SMS Manager]\nclauses: [\"9.3\"]\nstatus: approved\n"
-            f"actions:\n{textwrap.indent(textwrap.dedent(actions).strip(), '  ')}\n---\n"
-            f"# Management review 2026 Q1\n\n{body}")
+    fields = {**{k: v for k, v in REVIEW_FIELDS.items() if k != "status"}, "status": "approved"}
+    return management_review(actions, body, heading="Management review 2026 Q1",
+                             fields=fields, title=title)
 
 
 ACTIONS = """\
@@ -198,16 +194,6 @@ def make_repo(root: Path, *, xss: bool = True, extra: dict[str, str] | None = No
     return root
 
 
-def mkdocs_build(root: Path, site: Path, strict: bool = True) -> subprocess.CompletedProcess:
-    """A real build with the installed engine (ProperDocs preferred: smsdocs.engine)."""
-    cmd = engine.build_command(engine.choose(), str(root / "mkdocs.yml"), str(site),
-                               strict=strict, quiet=False)
-    # the as-of date when neither mkdocs.yml nor smsdocs.yml pins one: never today
-    env = engine.environment({**os.environ, "PYTHONWARNINGS": "ignore",
-                              "SOURCE_DATE_EPOCH": AS_OF_EPOCH})
-    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, timeout=300)
-
-
 class _Links(html.parser.HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -247,7 +233,7 @@ def article(path: Path) -> str:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     root = make_repo(tmp_path_factory.mktemp("repo"))
     site = root / "site-out"
-    proc = mkdocs_build(root, site)
+    proc = build_site(root, site, strict=True)
     assert proc.returncode == 0, proc.stderr
     return root, site, proc.stderr
 
@@ -353,7 +339,7 @@ def test_broken_record_fails_strict_build_naming_rule_file_and_line(tmp_path: Pa
     broken = NC.replace("    owner: Change Manager\n    target_date", "    target_date")
     broken = broken.replace("CA-001 names", "CA-009 names")
     root = make_repo(tmp_path, xss=False, extra={"records/ncs/nc-001.md": broken})
-    proc = mkdocs_build(root, tmp_path / "site")
+    proc = build_site(root, tmp_path / "site", strict=True)
     assert proc.returncode != 0
     assert "records/ncs/nc-001.md:10: [action.owner]" in proc.stderr
     assert "[ref.unknown]" in proc.stderr and "CA-009" in proc.stderr
@@ -364,7 +350,7 @@ def test_defaults_need_no_configuration_and_fail_on_warning(tmp_path: Path) -> N
     plain = "site_name: Plain\ntheme:\n  name: material\n  font: false\n" \
             "plugins: [search, smsdocs]\n"
     root = make_repo(tmp_path / "plain", xss=False, mkdocs_yml=plain)
-    proc = mkdocs_build(root, tmp_path / "site")
+    proc = build_site(root, tmp_path / "site", strict=True)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "site" / "actions" / "MR-ACT-001" / "index.html").is_file()
     assert "not included in the \"nav\"" not in proc.stderr
@@ -372,7 +358,7 @@ def test_defaults_need_no_configuration_and_fail_on_warning(tmp_path: Path) -> N
     strict = plain.replace("[search, smsdocs]",
                            "\n  - search\n  - smsdocs:\n      fail_on: warning\n")
     (root / "mkdocs.yml").write_text(strict, encoding="utf-8")
-    proc = mkdocs_build(root, tmp_path / "site2")
+    proc = build_site(root, tmp_path / "site2", strict=True)
     assert proc.returncode != 0 and "[action.overdue]" in proc.stderr
 
 
@@ -381,7 +367,7 @@ def test_example_repository_builds() -> None:
     if not (REPO_ROOT / "docs" / "index.md").is_file():
         pytest.skip("the example SMS (docs/index.md) is not there yet")
     site = Path(os.environ.get("TMPDIR", "/tmp")) / f"smsdocs-example-site-{os.getpid()}"
-    proc = mkdocs_build(REPO_ROOT, site)
+    proc = build_site(REPO_ROOT, site, strict=True)
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert (site / "actions" / "index.html").is_file() and (site / "sms.json").is_file()
     assert broken_links(site) == []

@@ -12,19 +12,18 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import copy_example
+from sites import build_site, env
 from smsdocs import engine
 from smsdocs.handbook.markdown_prose import rewrite, target_src
-from test_auditor import EPOCH, GIT_ENV, MARKERS, REPO_HOST, _canary_files
+from test_auditor import MARKERS, REPO_HOST, _canary_files
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-AS_OF = "2026-11-23"  # the date of EPOCH
+AS_OF = "2026-11-23"  # the date of sites.EPOCH
 _TAG = re.compile(r"<[^>]+>")
 _SMS_ID = re.compile(r"\b[A-Z]{1,5}(?:-[A-Z]{2,5})*-\d{3}\b")
 
 
-def _env() -> dict[str, str]:
-    return engine.environment({**engine.environment(), "PYTHONWARNINGS": "ignore",
-                               "SOURCE_DATE_EPOCH": str(EPOCH), **GIT_ENV})
+_env = env
 
 
 def smsdocs(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -42,10 +41,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _build(name: str, config: Path, site: Path) -> None:
-    proc = subprocess.run(engine.build_command(name, str(config), str(site), strict=False),
-                          cwd=config.parent, env=_env(), capture_output=True, text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr[-4000:]
+    build_site(config.parent, site, config.name, engine_name=name, quiet=True, check=True)
 
 
 def _pages(site: Path) -> dict[str, tuple[str, str, frozenset[str], frozenset[str],

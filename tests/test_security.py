@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sites import build_site
 from test_auditor import REPO_ROOT, _env
 
 CANARY = {  # attack -> the canary its payload carries
@@ -111,14 +112,8 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _mkdocs(root: Path, config: str, site: Path, strict: bool) -> subprocess.CompletedProcess:
     """A real mkdocs build in a process limited to 1 GiB (the sources hold alias bombs)."""
-    import resource
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (GIB, GIB))
-
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / config), "-d", str(site)]
-    return subprocess.run(cmd + (["--strict"] if strict else []), cwd=root, env=_env(),
-                          capture_output=True, text=True, timeout=600, preexec_fn=cap)
+    return build_site(root, site, config, engine_name="mkdocs", strict=strict,
+                      memory_limit=GIB, timeout=600)
 
 
 @pytest.fixture(scope="module")

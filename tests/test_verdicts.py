@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import rules_at
+from review_builder import REVIEW_FIELDS, management_review
 from smsdocs.core.findings import Finding, Severity
 from test_cli import smsdocs
 
@@ -21,28 +22,17 @@ Findings = Callable[..., list[Finding]]
 @pytest.fixture
 def judge(sms_repo: Findings) -> Findings:
     """The findings on the files written, without the repository-wide coverage gaps (these
-    small repositories hold one document each)."""
-    def run(*args: object, **kw: object) -> list[Finding]:
-        return [f for f in sms_repo(*args, **kw) if f.rule != "coverage.gap"]
-    return run
+    small repositories hold one document each): conftest's sms_repo."""
+    return sms_repo
 
 
 REVIEW_PATH = "records/reviews/mr-2026-02.md"
 PLAN_PATH = "docs/sms/plan.md"
 
-FRONT = """\
----
-id: MR-2026-02
-type: management-review
-title: Management review
-date: 2026-10-15
-chair: {chair}
-attendees:
-  - Dana Reyes, Managing Director
-  - Sam Patel, SMS Manager
-status: approved
-clauses: ["9.3"]
-actions:
+FIELDS = {**REVIEW_FIELDS, "id": "MR-2026-02", "title": "Management review",
+          "date": "2026-10-15",
+          "attendees": "\n  - Dana Reyes, Managing Director\n  - Sam Patel, SMS Manager"}
+ACTIONS = """\
   - id: MR-ACT-001
     title: Add a second on-call engineer for the Payroll service
     owner: {owner}
@@ -57,7 +47,6 @@ actions:
     status: open
     success_criteria: 60% of changes are standard changes by March
     clauses: ["8.5.1"]
----
 """
 
 # The 9.3 inputs in one organisation's words, one per topic (a first review).
@@ -81,15 +70,20 @@ TAIL = ("Decisions", "Improvement: the standard-change catalogue (MR-ACT-002). C
 CONCLUSION = ("Overall conclusion", "The SMS remains suitable, adequate and effective.")
 
 
+def minutes(body: str, chair: str = "Managing Director",
+            owner: str = "Service Delivery Manager", decided: bool = True) -> str:
+    """The review with its minutes under `# Minutes`; `decided` writes its two actions."""
+    return management_review(ACTIONS.format(owner=owner) if decided else "", body,
+                             heading="Minutes", fields=FIELDS, chair=chair)
+
+
 def review(heading: Callable[[int, str], str] = lambda i, t: f"## {t}",
            inputs: list[tuple[str, str]] | None = None, chair: str = "Managing Director",
-           owner: str = "Service Delivery Manager", front: str = FRONT) -> str:
+           owner: str = "Service Delivery Manager", decided: bool = True) -> str:
     """A complete review whose headings are written by `heading(index, title)`."""
-    parts = [front.format(chair=chair, owner=owner), "# Minutes\n"]
-    for index, (title, body) in enumerate([*(INPUTS if inputs is None else inputs), TAIL,
-                                           CONCLUSION], start=1):
-        parts.append(f"{heading(index, title)}\n\n{body}\n")
-    return "\n".join(parts)
+    parts = [f"{heading(index, title)}\n\n{body}\n" for index, (title, body) in
+             enumerate([*(INPUTS if inputs is None else inputs), TAIL, CONCLUSION], start=1)]
+    return minutes("\n".join(parts), chair, owner, decided)
 
 
 def line_of(text: str, needle: str) -> int:
@@ -117,8 +111,7 @@ def test_a_clean_review_in_any_heading_style_has_no_error(style: Callable[[int, 
 def test_minutes_as_one_agenda_table_present_each_input(judge: Findings) -> None:
     rows = "\n".join(f"| {i} | {t} | {b} |" for i, (t, b) in enumerate(
         [*INPUTS, TAIL, CONCLUSION], start=1))
-    text = (FRONT.format(chair="Managing Director", owner="Service Delivery Manager")
-            + "# Minutes\n\n| # | Agenda item | Discussion |\n| --- | --- | --- |\n" + rows + "\n")
+    text = minutes("| # | Agenda item | Discussion |\n| --- | --- | --- |\n" + rows + "\n")
     assert errors(judge({REVIEW_PATH: text})) == []
     without_risks = text.replace("| 13 | Risk assessment results |", "| 13 | Any other business |")
     assert rules_at(errors(judge({REVIEW_PATH: without_risks}))) == {
@@ -129,8 +122,7 @@ def test_minutes_as_a_numbered_list_with_bold_items_present_each_input(
         judge: Findings) -> None:
     items = "\n".join(f"{i}. **{t}:** {b}" for i, (t, b) in enumerate(
         [*INPUTS, TAIL, CONCLUSION], start=1))
-    text = (FRONT.format(chair="Managing Director", owner="Service Delivery Manager")
-            + "# Minutes\n\n" + items + "\n")
+    text = minutes(items + "\n")
     assert errors(judge({REVIEW_PATH: text})) == []
 
 
@@ -140,9 +132,8 @@ def test_a_bold_list_item_under_the_decisions_presents_no_input(judge: Findings)
     decided = ("1. **Audit outcomes:** a supplier audit is added to the programme.\n"
                "2. **Resourcing:** one engineer is approved.\n"
                "3. **Ideas for improvement:** the catalogue goes ahead; no change to scope.\n")
-    text = (FRONT.format(chair="Managing Director", owner="Service Delivery Manager")
-            + "# Minutes\n\n## Inputs\n\n" + items + "\n\n## Decisions\n\n" + decided
-            + "\n## Conclusion\n\nThe SMS remains suitable, adequate and effective.\n")
+    text = minutes("## Inputs\n\n" + items + "\n\n## Decisions\n\n" + decided
+                   + "\n## Conclusion\n\nThe SMS remains suitable, adequate and effective.\n")
     assert rules_at(errors(judge({REVIEW_PATH: text}))) == {
         ("review.input.audits", line_of(text, "# Minutes"))}
 
@@ -266,20 +257,18 @@ def test_decisions_only_in_actions_are_outputs(judge: Findings) -> None:
 
 def test_decisions_only_in_a_body_table_count_and_their_owners_are_checked(
         judge: Findings) -> None:
-    front = FRONT[: FRONT.index("actions:")] + "---\n"
     table = ("| No. | Decision | Owner | Due |\n| --- | --- | --- | --- |\n"
              "| D-1 | Improve the change process with a catalogue | Change Manager "
              "| 2027-01 |\n"
              "| D-2 | Hire one engineer; no change to the SMS scope | Ops Director (tbc) "
              "| 2027-02 |")
-    text = review(front=front).replace(TAIL[1], table)
+    text = review(decided=False).replace(TAIL[1], table)
     assert rules_at(errors(judge({REVIEW_PATH: text}))) == {
         ("review.decision.owner", line_of(text, "| D-2 |"))}
 
 
 def test_no_decision_anywhere_is_one_finding(judge: Findings) -> None:
-    front = FRONT[: FRONT.index("actions:")] + "---\n"
-    text = review(front=front).replace(f"## {TAIL[0]}\n\n{TAIL[1]}\n", "")
+    text = review(decided=False).replace(f"## {TAIL[0]}\n\n{TAIL[1]}\n", "")
     assert {f.rule for f in errors(judge({REVIEW_PATH: text}))} == {"review.decisions.none"}
 
 
