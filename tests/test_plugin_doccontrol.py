@@ -3,14 +3,13 @@ document-control checks from git history too (real repository, real builds)."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import AS_OF_EPOCH
 from gitrepo import Repo, nc, policy, review
+from sites import build_site
 
 MKDOCS_YML = "site_name: SMS\ntheme:\n  name: material\nplugins:\n  - smsdocs\n"
 FINDING = "docs/policy.md:22: [doc.changed-after-approval] error"
@@ -29,18 +28,11 @@ def _edited(tmp_path: Path) -> Repo:
     return repo
 
 
-def _build(root: Path, site: Path, *flags: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *flags, "-d", str(site)],
-                          cwd=root, capture_output=True, text=True, check=False, timeout=300,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": AS_OF_EPOCH,
-                               "DISABLE_MKDOCS_2_WARNING": "true"})
-
-
 def test_the_plugin_logs_document_control_findings_and_strict_fails(tmp_path: Path) -> None:
     repo = _edited(tmp_path)
-    built = _build(repo.root, tmp_path / "site")
+    built = build_site(repo.root, tmp_path / "site")
     assert built.returncode == 0 and FINDING in built.stderr, built.stderr[-3000:]
-    strict = _build(repo.root, tmp_path / "strict", "--strict")
+    strict = build_site(repo.root, tmp_path / "strict", strict=True)
     assert strict.returncode == 1 and FINDING in strict.stderr, strict.stderr[-3000:]
 
 
