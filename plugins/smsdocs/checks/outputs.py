@@ -105,6 +105,8 @@ def check_decision_tables(ctx: Context, review: ManagementReview) -> None:
             continue
         for row in table.rows:
             owner = row.cells[column].strip() if column < len(row.cells) else ""
+            if not owner and not (row.cells and row.cells[0].strip()):
+                continue  # continues the row above (a merged cell in an exported table)
             ids = id_tokens(" ".join(row.cells))
             label = ids[0] if ids else next((c for c in row.cells if c.strip()), "?")[:40]
             if not owner:

@@ -52,6 +52,10 @@ class Candidate:
 
 _BOLD_LEAD = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+(\*\*|__)(?=\S)([^*_\n]{2,120}?)(?<=\S)\1"
                         r"\s*[:.\u2013\u2014-]?\s*(.*)$", re.DOTALL)
+# "- Supplier performance: all targets met": a label of a few words and a colon
+# (no digit in it: "MR-ACT-003 supplier scorecards: done" reports on an action, not a topic)
+_LABEL_LEAD = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+()([A-Za-z][^\W\d]*(?: [^\W\d]+){0,4}):"
+                         r"\s+(\S.*)$", re.DOTALL)
 
 
 def candidates(record: Record) -> list[Candidate]:
@@ -85,8 +89,8 @@ def _candidates(record: Record) -> list[Candidate]:
             found.append(Candidate(section, "table row"))
     owners = sorted((s.line, s.title) for s in record.sections)
     for line, text in body.list_items:  # "1. **Customer feedback**: NPS 38 ..."
-        lead = _BOLD_LEAD.match(text)
-        if lead is None:
+        lead = _BOLD_LEAD.match(text) or _LABEL_LEAD.match(text)
+        if lead is None or "://" in lead.group(2):
             continue
         above = [t for ln, t in owners if ln < line]
         section = Section(level=7, title=lead.group(2).strip(), line=line, start=line,
@@ -100,7 +104,7 @@ def _candidates(record: Record) -> list[Candidate]:
 def match(pack: RulePack, spec: SectionSpec, section: Section) -> Match:
     """How well a heading (with the headings above it) carries a rule's topics."""
     result = title_match(pack, spec, section.title)
-    if result.full and spec.exclude:
+    if result.full and (spec.exclude or spec.exclude_above):
         hit = excluded_by_parents(pack, spec, section)
         if hit:
             return Match(result.matched, result.lacking, hit)
@@ -122,7 +126,7 @@ def excluded_by_parents(pack: RulePack, spec: SectionSpec, section: Section) -> 
     for parent in parents[-3:]:
         if parent:
             seen |= _concepts_in(pack, parent)
-    return tuple(e for e in spec.exclude if e in seen)
+    return tuple(e for e in (*spec.exclude, *spec.exclude_above) if e in seen)
 
 
 def _concepts_in(pack: RulePack, title: str) -> frozenset[str]:
@@ -150,6 +154,9 @@ def confirmed(pack: RulePack, spec: SectionSpec | None, section: Section) -> boo
     rule's topic (content confirms a weak heading; it never replaces a missing one)."""
     if spec is None:
         return False
+    if spec.confirm and len(re.findall(spec.confirm, "\n".join(
+            item for _, item in section.item_lines))) >= max(2, spec.min_items):
+        return True
     text = words(section.text[:4000])
     concepts = {c for topic in spec.meaning.topics for c in topic}
     hits = {t for c in concepts for t in pack.lexicon.concepts.get(c, []) if text.has(t)}
@@ -219,6 +226,7 @@ def _recognised(record_type: str, found: list[Candidate], rules: list[Rule], pac
     weak: list[tuple[str, int]] = []
     # agenda tables and lists: (strong, weak) rows by group, counted only as a whole agenda
     groups: dict[str, tuple[list[tuple[str, int]], list[tuple[str, int]]]] = {}
+    sizes: dict[str, list[int]] = {}  # group -> [list items, list items that carry a topic]
     for index, candidate in enumerate(found):
         section = candidate.section
         key = (record_type, candidate.kind, section.level, section.title)
@@ -240,11 +248,16 @@ def _recognised(record_type: str, found: list[Candidate], rules: list[Rule], pac
             group = groups.setdefault(section.parents[0], ([], []))
             group[0].extend(pairs)
             group[1].extend(maybe)
+            if candidate.kind == "list item":
+                size = sizes.setdefault(section.parents[0], [0, 0])
+                size[0] += 1
+                size[1] += bool(pairs)
             continue
         strong += pairs
         weak += maybe
     for header, (rows, weak_rows) in groups.items():
-        if len({r for r, _ in rows}) >= AGENDA_MIN_ROWS \
+        items, topical = sizes.get(header, (0, 0))
+        if len({r for r, _ in rows}) >= AGENDA_MIN_ROWS or topical == items >= 2 \
                 or pack.lexicon.present("agenda", words(header)):
             strong += rows
             weak += weak_rows
@@ -381,7 +394,9 @@ def deferred(text: str, ctx: Context) -> bool:
     low = text.lower()
     if not any(word in low for word in ctx.pack.deferral_guard) or not pattern.search(text):
         return False
-    rest = [s for s in SENTENCE.split(text) if s.strip() and not pattern.search(s)]
+    later = ctx.pack.later_meeting
+    rest = [s for s in SENTENCE.split(text) if s.strip() and not pattern.search(s)
+            and not (later is not None and later.search(s))]
     return len(_WORD.findall(_MARKUP.sub(" ", " ".join(rest)))) < DEFERRAL_WORDS
 
 

@@ -6,6 +6,7 @@ count and every section knows the file lines it spans.
 
 from __future__ import annotations
 
+import html as html_mod
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -32,6 +33,10 @@ _MAYBE_ID = re.compile(r"[A-Z0-9]-[0-9]")
 # A paragraph that is only bold text is a heading in minutes converted from Word.
 _BOLD_LINE = re.compile(r"^(\*\*|__)(?=\S)([^*_\n]{2,160}?)(?<=\S)\1\s*:?\s*$")
 _NEEDS_INLINE = re.compile(r"[`\[<_&\\]")
+# A raw HTML heading alone in its block (pages exported from Confluence or Google Docs): the
+# site renders it as a heading, so the check reads it as one.
+_HTML_HEADING = re.compile(r"^\s*<h([1-6])(?:\s[^>]*)?>(.*?)</h\1\s*>\s*$", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(slots=True)
@@ -123,6 +128,12 @@ def parse(body: str, first_line: int) -> Body:
         elif kind in ("fence", "code_block", "html_block"):
             # Neither renderer reads headings inside code or HTML blocks (comments included).
             code_lines.update(range(offset + span[0], offset + span[1]))
+            html = _HTML_HEADING.match(token.content) if kind == "html_block" else None
+            if html:
+                level_now = int(html.group(1))
+                title = html_mod.unescape(_TAG.sub("", html.group(2))).strip()
+                headings.append((level_now, offset + span[0], " ".join(title.split()),
+                                 offset + span[1] - 1, False))
         elif kind in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
         elif kind in ("bullet_list_close", "ordered_list_close"):

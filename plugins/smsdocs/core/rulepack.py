@@ -59,7 +59,13 @@ class SectionSpec:
     aliases: list[str] = field(default_factory=list)
     topics: list[list[str] | str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    # concepts that show another role only when a heading above (or a table's header) has
+    # them: a row of a KPI table is a measure even when it says "resolved"
+    exclude_above: list[str] = field(default_factory=list)
     weak: list[list[str] | str] = field(default_factory=list)  # count if content confirms
+    # what confirms a weak heading besides the topic's words: this pattern in at least
+    # min_items (or 2) of its items, e.g. a date on each row under "When"
+    confirm: str | None = None
     ordered_list: bool = False  # a numbered list of min_items steps presents it anywhere
     all_of: list[list[str]] = field(default_factory=list)
     any_of: list[str] = field(default_factory=list)
@@ -158,6 +164,7 @@ class RulePack:
     field_placeholders: list[re.Pattern[str]] = field(default_factory=list)
     deferral: re.Pattern[str] | None = None
     deferral_guard: tuple[str, ...] = ()  # lower-case words one of which every deferral holds
+    later_meeting: re.Pattern[str] | None = None  # a sentence moving a topic to a later meeting
     top_management: list[str] = field(default_factory=list)
     other_roles: list[str] = field(default_factory=list)
     heading_cache: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...]]] = field(
@@ -176,7 +183,8 @@ class RulePack:
     @cached_property
     def excluded_concepts(self) -> frozenset[str]:
         """The concepts some section rule excludes (the only ones looked for above a heading)."""
-        return frozenset(e for r in self.rules.values() if r.section for e in r.section.exclude)
+        return frozenset(e for r in self.rules.values() if r.section
+                         for e in (*r.section.exclude, *r.section.exclude_above))
 
     @cached_property
     def _by_type(self) -> dict[tuple[str, str], list[Rule]]:
@@ -258,6 +266,7 @@ def load(name: str = DEFAULT_PACK, profile: str | None = None,
                             for p in raw.get("field_placeholders") or []],
         deferral=re.compile(raw["deferral"]) if raw.get("deferral") else None,
         deferral_guard=tuple(str(w).lower() for w in raw.get("deferral_guard") or [""]),
+        later_meeting=re.compile(raw["later_meeting"]) if raw.get("later_meeting") else None,
         top_management=overlay.roles(list(raw.get("top_management") or [])),
         other_roles=[str(r) for r in raw.get("other_roles") or []])
 
