@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..core.context import Context
 from ..core.model import ManagementReview, Record
 from .fields import placeholder_value
@@ -75,8 +77,14 @@ def _check_chair(ctx: Context, review: ManagementReview) -> None:
         ctx.report("review.chair", review.path, review.line("chair"), chair=chair)
 
 
+# Who someone stands in for is not their role: "Service Desk Manager (deputising for the CIO)"
+_STANDS_IN = re.compile(r"(?i)[(,;]?\s*\b(?:deputi[sz]ing|standing in|substituting|"
+                        r"on behalf|in place|in lieu|covering)\b[^()]*\)?")
+
+
 def _role_verdict(text: str, ctx: Context) -> bool | None:
     """True: a top-management role; False: another role; None: no role named."""
+    text = _STANDS_IN.sub(" ", text)
     if has_role(text, ctx.pack.top_management):
         return True
     if has_role(text, ctx.pack.other_roles):

@@ -49,6 +49,8 @@ def check_record(ctx: Context, review: ManagementReview) -> None:
                if not placeholder_value(str(a.data.get("title") or ""), ctx.pack)]
     if not rules or not (written or sections):
         return  # review.decisions.none or content.placeholder says it once
+    if written and not sections:
+        return  # every decision lives under `actions:`: those are the review's outputs
     action_text = "\n".join(
         " ".join(str(a.data.get(k) or "") for k in ("title", "success_criteria", "output"))
         for a in written)

@@ -12,7 +12,7 @@ from typing import Any
 from ..core import wording
 from ..core.concepts import Match, strip_numbering, words
 from ..core.context import Context
-from ..core.markdown import Section
+from ..core.markdown import Body, Section
 from ..core.model import Record
 from ..core.rulepack import Rule, RulePack, SectionSpec
 
@@ -47,7 +47,7 @@ class Candidate:
     """Something that can present a required section: a heading, a bold line or a table row."""
 
     section: Section
-    kind: str  # "heading", "bold line" or "table row"
+    kind: str  # "heading", "bold line", "table row", "list item" or "outline item"
 
 
 _BOLD_LEAD = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+(\*\*|__)(?=\S)([^*_\n]{2,120}?)(?<=\S)\1"
@@ -88,17 +88,58 @@ def _candidates(record: Record) -> list[Candidate]:
                               implicit=True, parents=(" ".join(table.header),))
             found.append(Candidate(section, "table row"))
     owners = sorted((s.line, s.title) for s in record.sections)
+    led: set[int] = set()
     for line, text in body.list_items:  # "1. **Customer feedback**: NPS 38 ..."
         lead = _BOLD_LEAD.match(text) or _LABEL_LEAD.match(text)
         if lead is None or "://" in lead.group(2):
             continue
+        led.add(line)
         above = [t for ln, t in owners if ln < line]
         section = Section(level=7, title=lead.group(2).strip(), line=line, start=line,
                           end=line + text.count("\n"), text=lead.group(3),
                           implicit=True, parents=(f"list under {above[-1] if above else ''}",))
         found.append(Candidate(section, "list item"))
+    # an outline is the structure of a record without section headings: its items count as
+    # headings; beside headings, an outline list counts only as a whole agenda
+    found += _outline_items(body, owners, led,
+                            "outline item" if not any(s.level >= 2 for s in record.sections)
+                            else "list item")
     found.sort(key=lambda c: c.section.line)
     return found
+
+
+_OUTLINE_TITLE = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+(.{2,120}?)\s*:?\s*$")
+_NESTED_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+OUTLINE_TITLE_WORDS = 10  # a longer first line is a statement, not an item's name
+
+
+def _outline_items(body: Body, owners: list[tuple[int, str]], led: set[int], kind: str
+                   ) -> list[Candidate]:
+    """The items of minutes written as a numbered outline ("4. SMS performance" with its
+    points nested below): each a section named by its first line, under the items above."""
+    out: list[Candidate] = []
+    stack: list[tuple[int, str]] = []  # (depth, name) of the outline items above
+    for line, depth, first, below in body.outline:
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        named = _OUTLINE_TITLE.match(first)
+        title = named.group(1).strip() if named else ""
+        if not title or line in led or title.endswith((".", ";")) \
+                or len(title.split()) > OUTLINE_TITLE_WORDS:
+            stack.append((depth, ""))
+            continue
+        above = [t for ln, t in owners if ln < line]
+        rows = below.split("\n")
+        items = [(line + 1 + i, row.strip()) for i, row in enumerate(rows)
+                 if _NESTED_ITEM.match(row)]
+        section = Section(level=7, title=title, line=line, start=line + 1,
+                          end=line + len(rows), text=below, items=len(items),
+                          item_lines=items, implicit=True,
+                          parents=(f"list under {above[-1] if above else ''}",
+                                   *(name for _, name in stack if name)))
+        out.append(Candidate(section, kind))
+        stack.append((depth, title))
+    return out
 
 
 def match(pack: RulePack, spec: SectionSpec, section: Section) -> Match:
@@ -121,7 +162,7 @@ def excluded_by_parents(pack: RulePack, spec: SectionSpec, section: Section) -> 
     'Decisions' is not a review input)."""
     parents = section.parents
     if parents and parents[0].startswith("list under "):  # a list item: its section heading
-        parents = (parents[0][len("list under "):],)
+        parents = (parents[0][len("list under "):], *parents[1:])  # and the items above
     seen: set[str] = set()
     for parent in parents[-3:]:
         if parent:
@@ -154,8 +195,8 @@ def confirmed(pack: RulePack, spec: SectionSpec | None, section: Section) -> boo
     rule's topic (content confirms a weak heading; it never replaces a missing one)."""
     if spec is None:
         return False
-    if spec.confirm and len(re.findall(spec.confirm, "\n".join(
-            item for _, item in section.item_lines))) >= max(2, spec.min_items):
+    if spec.confirm and len(re.findall(spec.confirm, section.text[:4000])) \
+            >= max(2, spec.min_items):
         return True
     text = words(section.text[:4000])
     concepts = {c for topic in spec.meaning.topics for c in topic}

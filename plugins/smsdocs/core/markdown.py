@@ -92,6 +92,9 @@ class Body:
     first_line: int
     ids: list[tuple[int, str]] | None = None  # id-shaped words in the prose, computed once
     list_items: list[tuple[int, str]] = field(default_factory=list)  # top level, whole text
+    # list items at any depth with lines of their own below the first: (line, depth, first
+    # line, the lines below) - the items of minutes written as a numbered outline
+    outline: list[tuple[int, int, str, str]] = field(default_factory=list)
 
 
 def parse(body: str, first_line: int) -> Body:
@@ -106,6 +109,7 @@ def parse(body: str, first_line: int) -> Body:
     code_lines: set[int] = set()
     item_starts: list[tuple[int, str]] = []  # (line, text) of list items and table rows
     list_items: list[tuple[int, str]] = []
+    outline: list[tuple[int, int, str, str]] = []
     list_depth = 0
     table: Table | None = None
     row: TableRow | None = None
@@ -138,12 +142,17 @@ def parse(body: str, first_line: int) -> Body:
             list_depth += 1
         elif kind in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
-        elif kind == "list_item_open" and token.map and list_depth == 1:
-            # Only top-level items count as phases, milestones or entries; nested items
-            # are their details.
-            item_starts.append((offset + token.map[0],
-                                "\n".join(lines[token.map[0]:token.map[1]]).strip()))
-            list_items.append(item_starts[-1])
+        elif kind == "list_item_open" and token.map:
+            below = "\n".join(lines[token.map[0] + 1:token.map[1]])
+            if below.strip():
+                outline.append((offset + token.map[0], list_depth, lines[token.map[0]].strip(),
+                                below))
+            if list_depth == 1:
+                # Only top-level items count as phases, milestones or entries; nested items
+                # are their details.
+                item_starts.append((offset + token.map[0],
+                                    "\n".join(lines[token.map[0]:token.map[1]]).strip()))
+                list_items.append(item_starts[-1])
         elif kind == "table_open":
             table = Table(line=offset + span[0], header=[], rows=[])
             tables.append(table)
@@ -164,7 +173,7 @@ def parse(body: str, first_line: int) -> Body:
                 _collect_prose(token, offset + token.map[0], prose)
     sections = _sections(headings, lines, offset, item_starts)
     return Body(sections=sections, tables=tables, prose=prose, code_lines=code_lines,
-                lines=lines, first_line=first_line, list_items=list_items)
+                lines=lines, first_line=first_line, list_items=list_items, outline=outline)
 
 
 def _collect_prose(token: Token, line: int, out: list[ProseSpan]) -> None:

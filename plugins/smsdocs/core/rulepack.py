@@ -63,8 +63,8 @@ class SectionSpec:
     # them: a row of a KPI table is a measure even when it says "resolved"
     exclude_above: list[str] = field(default_factory=list)
     weak: list[list[str] | str] = field(default_factory=list)  # count if content confirms
-    # what confirms a weak heading besides the topic's words: this pattern in at least
-    # min_items (or 2) of its items, e.g. a date on each row under "When"
+    # what confirms a weak heading besides the topic's words: this pattern found at least
+    # min_items (or 2) times in its content, e.g. a date on each row under "When"
     confirm: str | None = None
     ordered_list: bool = False  # a numbered list of min_items steps presents it anywhere
     all_of: list[list[str]] = field(default_factory=list)
