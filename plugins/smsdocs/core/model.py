@@ -150,10 +150,6 @@ class Record:
         return as_date(self.data.get("date"))
 
     @property
-    def audience(self) -> str:
-        return as_text(self.data.get("audience")) or "all"
-
-    @property
     def standard(self) -> str:
         """The edition the record's clause numbers refer to (``iso20000-1:2011`` or 2018)."""
         return as_text(self.data.get("standard")) or "iso20000-1:2018"

@@ -1,0 +1,87 @@
+"""The front-matter and model code at its edges: where errors are placed, how deep lines are
+indexed, an anchor used by several lists, values shown as text, and the pure-Python YAML
+reader (PyYAML built without libyaml).
+
+These close surviving mutants of ``core/frontmatter.py`` and ``core/model.py``
+(bench/mutation.py); each states the exact result."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from mkdocs.utils.meta import get_data
+from smsdocs.core import frontmatter
+from smsdocs.core.model import TEXT_ITEMS, as_text
+
+
+def test_a_yaml_error_is_named_with_its_context_and_problem() -> None:
+    found = frontmatter.split("---\ntitle: [unclosed\nowner: x\n---\nbody\n")
+    assert (found.error, found.error_line) == (
+        "YAML error: while parsing a flow sequence, did not find expected ',' or ']'", 3)
+
+
+def test_an_anchor_used_by_several_lists_is_no_alias_loop() -> None:
+    """The second list meets the anchored list already counted: that is sharing, not a
+    reference to itself (MkDocs reads the same mapping)."""
+    text = "---\na: &x [1]\nb: [*x]\nc: [*x]\n---\n"
+    found = frontmatter.split(text)
+    assert found.error is None
+    assert found.data == {"a": [1], "b": [[1]], "c": [[1]]} == get_data(text)[1]
+
+
+def test_an_alias_inside_its_own_anchor_is_reported() -> None:
+    found = frontmatter.split("---\nid: X\na: &x [1, *x]\n---\n")
+    assert (found.error, found.error_line) == ("an alias refers to itself", 3)
+
+
+def test_lines_are_indexed_five_keys_deep_and_no_deeper() -> None:
+    found = frontmatter.split("---\na:\n  b:\n    c:\n      d:\n        e:\n          f: 1\n"
+                              "g: [[[[[[1]]]]]]\nh: text\n---\n")
+    assert found.lines == {
+        ("a",): 2, ("a", "b"): 3, ("a", "b", "c"): 4, ("a", "b", "c", "d"): 5,
+        ("a", "b", "c", "d", "e"): 6,
+        ("g",): 8, ("g", 0): 8, ("g", 0, 0): 8, ("g", 0, 0, 0): 8, ("g", 0, 0, 0, 0): 8,
+        ("h",): 9}
+    assert found.raw == {("h",): "text"}
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    ([[[["x"]]]], "x"),  # four lists deep: shown
+    ([[[[["x"]]]]], "…"),  # five: cut (an alias can make a list contain itself)
+    ({"a": 1}, "{'a': 1}"),
+    ([{"a": 1}, 2], "{…}, 2"),
+    (None, ""),
+    (list(range(TEXT_ITEMS)), ", ".join(str(i) for i in range(TEXT_ITEMS))),
+    (list(range(TEXT_ITEMS + 1)), ", ".join(str(i) for i in range(TEXT_ITEMS)) + ", …"),
+])
+def test_values_shown_as_text(value: object, text: str) -> None:
+    assert TEXT_ITEMS == 200
+    assert as_text(value) == text
+
+
+def test_a_list_that_contains_itself_is_shown_shortly() -> None:
+    loop: list[object] = ["a"]
+    loop.append(loop)
+    assert as_text(loop) == "a, a, a, a, …"
+
+
+TEXT = "---\nid: X\ntitle: " + "é" * 40 + "\nowner: ab\x01c\n---\n"
+
+
+def test_a_control_character_is_placed_on_its_line_after_multibyte_text() -> None:
+    """libyaml counts the position in bytes of the UTF-8 text: 'é' is two."""
+    found = frontmatter.split(TEXT)
+    assert (found.error, found.error_line) == (
+        "YAML error: control characters are not allowed", 4)
+
+
+def test_without_libyaml_a_control_character_is_a_finding_on_its_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyYAML built without libyaml: its reader refuses the character when the loader is
+    made, and counts the position in characters. Still a finding at the line, never a
+    traceback."""
+    monkeypatch.setattr(frontmatter, "SafeLoader", yaml.SafeLoader)
+    found = frontmatter.split(TEXT)
+    assert (found.error, found.error_line) == (
+        "YAML error: special characters are not allowed", 4)
+    assert frontmatter.split("---\nid: X\n---\n").data == {"id": "X"}
