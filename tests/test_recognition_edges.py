@@ -146,3 +146,13 @@ def test_an_unmet_content_rule_names_the_first_word_of_the_missing_group(
          "their responsibilities (missing: role)"),
         ("plan.review-chair", heading, "the plan does not name a top-management chair of "
          "the management review")]
+
+
+def test_a_decision_counts_for_the_output_it_names_and_no_other(tmp_path: Path) -> None:
+    """MR-ACT-002 says 'output: improvement'; nothing in the review decides a change, so
+    review.output.changes is reported (an output is matched by name, not by order)."""
+    text = REVIEW.replace(", and to change the hosting contract (MR-ACT-002)", "").replace(
+        '    clauses: ["8.2.3"]\n', '    clauses: ["8.2.3"]\n    output: improvement\n')
+    assert text.count("output: improvement") == 1
+    assert [(rule, line) for rule, line, _, _ in findings(tmp_path, text)] == [
+        ("review.output.changes", line_of(text, "## Decisions"))]
