@@ -52,7 +52,7 @@ class Group:
 GROUPS = (
     Group("checks", ("plugins/smsdocs/checks",),
           ("tests/test_rules*.py", "tests/test_verdicts.py", "tests/test_corpus.py",
-           "tests/test_recognition_edges.py",
+           "tests/test_recognition_edges.py", "tests/test_record_edges.py",
            # builds no site (the rest of test_engines.py builds two: too slow per mutant)
            "tests/test_engines.py::test_check_warns_once_when_the_site_would_lack_the_plugin"),
           exclude=("plugins/smsdocs/checks/doccontrol.py",)),
@@ -90,6 +90,10 @@ EQUIVALENT = (
     Equivalent("plugins/smsdocs/checks/doccontrol.py", 'if tag != "equal":',
                "core/ReplaceComparisonOperator_NotEq_IsNot",
                "difflib returns the interned literal 'equal': 'is not' and '!=' agree"),
+    Equivalent("plugins/smsdocs/checks/doccontrol.py", "if approved == now:",
+               "core/ReplaceComparisonOperator_Eq_Is",
+               "a shortcut only: when the decisions are equal the loops after it report "
+               "nothing either"),
     Equivalent("plugins/smsdocs/checks/doccontrol.py", 'rtype.kind == "document"',
                "core/ReplaceComparisonOperator_Eq_LtE",
                "a type's kind is 'document' or 'record' (the sms.json schema's enum) and "

@@ -180,3 +180,38 @@ def test_a_field_taken_out_of_a_decision_written_id_second_is_reported_at_its_id
     _, data = findings_of(capsys, repo.root)
     assert swapped.split("\n")[11] == "    id: MR-ACT-001"
     assert [(line, author) for line, _, author in decisions(data)] == [(12, "Bob")]
+
+
+def test_a_new_approved_document_not_yet_committed_is_its_own_approval(capsys, approved_review):
+    """No commit holds the file yet (untracked, then staged): nothing to compare with."""
+    approved_review.write({"docs/policy.md": policy()})
+    _, data = findings_of(capsys, approved_review.root)
+    assert [f["rule"] for f in data["findings"] if f["rule"] in (
+        "doc.changed-after-approval", "record.decision-edited", "check.crashed")] == []
+    approved_review.git("add", "-A")
+    _, data = findings_of(capsys, approved_review.root)
+    assert [f["rule"] for f in data["findings"] if f["rule"] in (
+        "doc.changed-after-approval", "record.decision-edited", "check.crashed")] == []
+
+
+def test_only_approved_documents_are_controlled(capsys, tmp_path):
+    """A document with no status (or any status but 'approved') edited after its
+    approved_on date is not under document control."""
+    repo = Repo(tmp_path / "sms")
+    unset = policy().replace("status: approved\n", "")
+    repo.commit("Draft", {"docs/policy.md": unset}, date="2026-01-10")
+    repo.commit("Edit", {"docs/policy.md": unset.replace("continually", "every year")},
+                date="2026-02-01")
+    _, data = findings_of(capsys, repo.root)
+    assert [f["rule"] for f in data["findings"]
+            if f["rule"] in ("doc.changed-after-approval", "check.crashed")] == []
+    repo.commit("Approve", {"docs/policy.md": policy(approved_on="2026-02-01",
+                                                     commitment="We improve every year.")},
+                date="2026-02-01")
+    repo.commit("Edit", {"docs/policy.md": policy(approved_on="2026-02-01",
+                                                  commitment="We improve.")},
+                date="2026-03-01")
+    _, data = findings_of(capsys, repo.root)
+    assert [(f["rule"], f["line"]) for f in data["findings"]
+            if f["rule"] in ("doc.changed-after-approval", "check.crashed")] == [
+        ("doc.changed-after-approval", 22)]

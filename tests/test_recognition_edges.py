@@ -156,3 +156,28 @@ def test_a_decision_counts_for_the_output_it_names_and_no_other(tmp_path: Path) 
     assert text.count("output: improvement") == 1
     assert [(rule, line) for rule, line, _, _ in findings(tmp_path, text)] == [
         ("review.output.changes", line_of(text, "## Decisions"))]
+
+
+OBJECTIVES = PLAN[PLAN.index("| Objective | Measure"):PLAN.index("## Roles")]
+
+
+def test_an_objective_needs_its_target_outside_its_name(tmp_path: Path) -> None:
+    """Two columns: the first cell is the objective's name, so the '3' in it is no target."""
+    text = PLAN.replace(OBJECTIVES, "| Objective | Target |\n| --- | --- |\n"
+                        "| Availability of Payroll | 99.5% |\n"
+                        "| Close 3 audit findings | as soon as possible |\n\n")
+    assert messages(tmp_path, text, "docs/plan.md") == [
+        ("plan.objectives", line_of(text, "| Close 3 audit findings | as soon as possible |"),
+         "objective 'Close 3 audit findings' has no measurable target (a number, a percentage "
+         "or a KPI)")]
+
+
+def test_a_weak_heading_is_not_confirmed_by_content_that_fails_the_rules_pattern(
+        tmp_path: Path) -> None:
+    """'What we want to achieve' names the objectives only weakly; content without any
+    target does not confirm it: the section is missing (at the title), not unmet."""
+    text = PLAN.replace("## Objectives\n", "## What we want to achieve\n").replace(
+        OBJECTIVES, "We want our objectives to be happy customers and reliable services.\n\n")
+    assert messages(tmp_path, text, "docs/plan.md") == [
+        ("plan.objectives", line_of(text, "# Service management plan"),
+         "the plan has no objectives section (a heading such as '## Objectives')")]
