@@ -68,16 +68,21 @@ GROUPS = (
 @dataclass(frozen=True)
 class Equivalent:
     """A mutant no test can kill, because the mutated program behaves exactly as the
-    original: the module, a piece of the original line, the cosmic-ray operator (a prefix)
-    and why. These are counted and listed apart from the survivors, never dropped."""
+    original: the module ("" for any), a piece of the original line, the cosmic-ray operator
+    (a prefix), why, and optionally a piece of the mutated line. These are counted and
+    listed apart from the survivors, never dropped."""
 
     path: str
     code: str
     operator: str
     reason: str
+    becomes: str = ""
 
 
 EQUIVALENT = (
+    Equivalent("", "ctx.report(", "core/NumberReplacer",
+               "Context.report places a finding on line max(1, line): line 0 is line 1",
+               becomes=", 0,"),
     Equivalent("plugins/smsdocs/checks/sections.py", "@lru_cache(maxsize=4096)",
                "core/NumberReplacer",
                "the size of a cache of a pure function (normalize) never changes a result"),
@@ -240,21 +245,18 @@ class Outcome:
         return self.killed / run if run else 1.0
 
 
-def _mutation(copy: Path, m: Any, diff: str | None) -> tuple[str, str]:
-    """('file:line operator', 'old code -> new code') of one mutation."""
+def _lines(copy: Path, m: Any, diff: str | None) -> tuple[str, str]:
+    """The original line of a mutation and what it became."""
     source = (copy / m.module_path).read_text(encoding="utf-8").split("\n")
-    old = source[m.start_pos[0] - 1].strip()
     added = [line[1:].strip() for line in (diff or "").split("\n")
              if line.startswith("+") and not line.startswith("+++") and line[1:].strip()]
-    new = added[0] if added else "(line removed)"
-    return (f"{m.module_path}:{m.start_pos[0]} {m.operator_name}",
-            f"{old[:100]}  ->  {new[:100]}")
+    return source[m.start_pos[0] - 1].strip(), added[0] if added else "(line removed)"
 
 
-def _equivalent(copy: Path, m: Any) -> Equivalent | None:
-    line = (copy / m.module_path).read_text(encoding="utf-8").split("\n")[m.start_pos[0] - 1]
-    return next((e for e in EQUIVALENT if str(m.module_path) == e.path and e.code in line
-                 and m.operator_name.startswith(e.operator)), None)
+def _equivalent(m: Any, old: str, new: str) -> Equivalent | None:
+    return next((e for e in EQUIVALENT if (not e.path or str(m.module_path) == e.path)
+                 and e.code in old and m.operator_name.startswith(e.operator)
+                 and e.becomes in new), None)
 
 
 def run_group(copy: Path, group: Group, sample: float, seed: int, timeout: float) -> Outcome:
@@ -294,8 +296,10 @@ def run_group(copy: Path, group: Group, sample: float, seed: int, timeout: float
                 continue
             found.run += 1
             for m in item.mutations:
-                where, what = _mutation(copy, m, result.diff)
-                known = _equivalent(copy, m)
+                old, new = _lines(copy, m, result.diff)
+                where = f"{m.module_path}:{m.start_pos[0]} {m.operator_name}"
+                what = f"{old[:100]}  ->  {new[:100]}"
+                known = _equivalent(m, old, new)
                 if result.test_outcome != TestOutcome.SURVIVED:
                     found.killed += 1  # killed, or incompetent (the mutant does not import)
                     if known is not None:

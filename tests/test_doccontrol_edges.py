@@ -7,6 +7,8 @@ names the exact findings, lines and culprits, so a changed comparison or loop ex
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from gitrepo import ACTION_2, Repo, policy, review
 from smsdocs.checks import doccontrol
@@ -215,3 +217,36 @@ def test_only_approved_documents_are_controlled(capsys, tmp_path):
     assert [(f["rule"], f["line"]) for f in data["findings"]
             if f["rule"] in ("doc.changed-after-approval", "check.crashed")] == [
         ("doc.changed-after-approval", 22)]
+
+
+def test_a_new_version_in_a_commit_is_a_new_approval(capsys, tmp_path):
+    """The approval is the commit that set the current version and approved_on: raising the
+    version (even with approved_on kept) makes that commit the approved text."""
+    repo = Repo(tmp_path / "sms")
+    repo.commit("Approve 1.0", {"docs/policy.md": policy()}, date="2026-01-10")
+    repo.commit("1.1", {"docs/policy.md": policy(version="1.1", commitment="We improve.")},
+                date="2026-02-01")
+    _, data = findings_of(capsys, repo.root)
+    assert [f["rule"] for f in data["findings"]
+            if f["rule"] in ("doc.changed-after-approval", "check.crashed")] == []
+
+
+def test_unreadable_history_is_one_warning_at_the_repository(capsys, approved_review):
+    """A commit git prints but Python cannot read (a time zone of +99:99), written raw."""
+    root = approved_review.root
+
+    def git(*args: str, data: bytes | None = None) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], input=data, check=True,
+                              capture_output=True).stdout.decode().strip()
+
+    (root / "docs").mkdir()
+    (root / "docs/note.md").write_text("# Note\n", encoding="utf-8")
+    git("add", "-A")
+    tree, parent = git("write-tree"), git("rev-parse", "HEAD")
+    body = (f"tree {tree}\nparent {parent}\nauthor M <m@x> 1700000000 +9999\n"
+            f"committer M <m@x> 1700000000 +0000\n\nnote\n").encode()
+    git("update-ref", "HEAD", git("hash-object", "-t", "commit", "-w", "--literally",
+                                  "--stdin", data=body))
+    _, data = findings_of(capsys, root)
+    assert [(f["rule"], f["file"], f["line"], f["severity"]) for f in data["findings"]
+            if f["rule"] == "history.unreadable"] == [("history.unreadable", ".", 1, "warning")]
