@@ -80,6 +80,9 @@ class Equivalent:
 
 
 EQUIVALENT = (
+    Equivalent("", "@dataclass(", "core/ReplaceTrueWithFalse",
+               "__slots__ only change memory and forbid attributes no code sets",
+               becomes="slots=False"),
     Equivalent("", "ctx.report(", "core/NumberReplacer",
                "Context.report places a finding on line max(1, line): line 0 is line 1",
                becomes=", 0,"),
