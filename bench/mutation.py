@@ -86,6 +86,19 @@ EQUIVALENT = (
     Equivalent("", "ctx.report(", "core/NumberReplacer",
                "Context.report places a finding on line max(1, line): line 0 is line 1",
                becomes=", 0,"),
+    Equivalent("plugins/smsdocs/core/frontmatter.py", "state[key] = 2", "core/NumberReplacer",
+               "2 only has to differ from 1 (being counted): with another value the memo is "
+               "missed and shared nodes are counted again, to the same sizes and verdict "
+               "(the cost stays bounded by EXPANSION_BUDGET)"),
+    Equivalent("plugins/smsdocs/core/frontmatter.py", "if state.get(key) == 1:",
+               "core/NumberReplacer",
+               "unreachable (a safety net): a node being counted is never popped again before "
+               "it is counted, since a child in that state is caught when pushed; and no "
+               "state is 0"),
+    Equivalent("plugins/smsdocs/core/model.py", "memo: dict[Any, Any] = field(",
+               "core/ReplaceFalseWithTrue",
+               "only repr() of a Record would show the memo, and nothing shows that repr",
+               becomes="repr=True"),
     Equivalent("plugins/smsdocs/checks/sections.py", "@lru_cache(maxsize=4096)",
                "core/NumberReplacer",
                "the size of a cache of a pure function (normalize) never changes a result"),

@@ -85,3 +85,14 @@ def test_without_libyaml_a_control_character_is_a_finding_on_its_line(
     assert (found.error, found.error_line) == (
         "YAML error: special characters are not allowed", 4)
     assert frontmatter.split("---\nid: X\n---\n").data == {"id": "X"}
+
+
+@pytest.mark.parametrize("before", ["", "k: v\n"])
+def test_lines_after_a_unicode_line_separator_are_file_lines(before: str) -> None:
+    """U+2028 breaks a line for PyYAML but not in the file: marks are mapped by index.
+    One-letter items put a newline right after a mark, at either parity of its index."""
+    found = frontmatter.split("---\n" + before + 't: "a\u2028b"\nl:\n- x\n- yy\n- z\n- w\n---\n')
+    first = 2 + before.count("\n")
+    assert found.lines == {("t",): first, ("l",): first + 1, ("l", 0): first + 2,
+                           ("l", 1): first + 3, ("l", 2): first + 4, ("l", 3): first + 5,
+                           **({("k",): 2} if before else {})}
