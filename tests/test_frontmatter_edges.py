@@ -7,11 +7,14 @@ These close surviving mutants of ``core/frontmatter.py`` and ``core/model.py``
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import yaml
 from mkdocs.utils.meta import get_data
 from smsdocs.core import frontmatter
-from smsdocs.core.model import TEXT_ITEMS, as_text
+from smsdocs.core import markdown as md
+from smsdocs.core.model import RECORD_CLASSES, TEXT_ITEMS, Action, Record, as_text
 
 
 def test_a_yaml_error_is_named_with_its_context_and_problem() -> None:
@@ -96,3 +99,64 @@ def test_lines_after_a_unicode_line_separator_are_file_lines(before: str) -> Non
     assert found.lines == {("t",): first, ("l",): first + 1, ("l", 0): first + 2,
                            ("l", 1): first + 3, ("l", 2): first + 4, ("l", 3): first + 5,
                            **({("k",): 2} if before else {})}
+
+
+REVIEW = """---
+id: MR-2011-01
+type: management-review
+title: Review [2011]
+owner: SMS Manager
+status: approved
+date: 2011-06-30
+standard: iso20000-1:2011
+clauses: ["4.1", 4.2]
+chair: Managing Director
+attendees: [Managing Director, null, SMS Manager]
+actions:
+  - id: MR-ACT-1
+    title: Hire
+    owner: CTO
+    target_date: 2011-09-30
+    closed_on: 2011-09-01
+    status: done
+    clauses: 5.1
+    evidence: [Contract]
+  - id: MR-ACT-2
+---
+# Review
+
+## Inputs
+
+Text.
+"""
+
+
+def test_the_model_reads_records_reviews_and_actions() -> None:
+    """Every property of the model, as checks and exports read it (a missing @property
+    would hand them a method)."""
+    front = frontmatter.split(REVIEW)
+    body = md.parse(front.body, front.body_line)
+    review = RECORD_CLASSES["management-review"](path="records/mr.md", front=front, body=body)
+    review.actions = [Action(id=str(a["id"]), index=i, record=review, data=a)
+                      for i, a in enumerate(front.data["actions"])]
+    assert (review.data, review.id, review.type, review.title, review.owner, review.status) \
+        == (front.data, "MR-2011-01", "management-review", "Review [2011]", "SMS Manager",
+            "approved")
+    assert (review.clauses, review.date, review.standard, review.is_2011) == (
+        ["4.1", "4.2"], dt.date(2011, 6, 30), "iso20000-1:2011", True)
+    assert review.clauses_2018({"4.1": ["5.1", "5.2"], "4.2": ["5.2"]}) == ["5.1", "5.2"]
+    assert [(s.level, s.title) for s in review.sections] == [(1, "Review"), (2, "Inputs")]
+    assert (review.chair, review.attendees) == (
+        "Managing Director", ["Managing Director", "SMS Manager"])
+    done, bare = review.actions
+    assert (done.title, done.owner, done.status, done.target_date, done.closed_on,
+            done.clauses, done.evidence, done.is_closed) == (
+        "Hire", "CTO", "done", dt.date(2011, 9, 30), dt.date(2011, 9, 1), ["5.1"],
+        ["Contract"], True)
+    assert (bare.title, bare.owner, bare.status, bare.target_date, bare.closed_on,
+            bare.clauses, bare.evidence, bare.is_closed) == (
+        "", "", "open", None, None, [], [], False)
+    assert (done.line(), done.line("owner"), review.line("chair")) == (13, 15, 10)
+    plain = Record(path="docs/x.md", front=frontmatter.split("---\nid: X\n---\n"), body=None)
+    assert (plain.standard, plain.is_2011, plain.sections, plain.clauses_2018({})) == (
+        "iso20000-1:2018", False, [], [])
