@@ -108,6 +108,14 @@ EQUIVALENT = (
     Equivalent("plugins/smsdocs/checks/sections.py", "Section(level=7,", "core/NumberReplacer",
                "the level of a table row or list item is never compared (_applies reads the "
                "level of headings only); it is only part of cache keys, next to the kind"),
+    Equivalent("plugins/smsdocs/checks/sections.py", "if i != title_at]",
+               "core/ReplaceComparisonOperator_NotEq_IsNot",
+               "column indexes are small ints, which CPython keeps one object each of (up to "
+               "256): 'is not' and '!=' agree"),
+    Equivalent("plugins/smsdocs/checks/outputs.py", "s.start <= table.line <= s.end",
+               "core/ReplaceComparisonOperator_LtE_Lt",
+               "a table takes two lines at least (header and delimiter row), so it never "
+               "starts on the last line of a section: '<' and '<=' agree at the end"),
     Equivalent("plugins/smsdocs/checks/doccontrol.py", 'if tag != "equal":',
                "core/ReplaceComparisonOperator_NotEq_IsNot",
                "difflib returns the interned literal 'equal': 'is not' and '!=' agree"),

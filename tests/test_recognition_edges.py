@@ -181,3 +181,22 @@ def test_a_weak_heading_is_not_confirmed_by_content_that_fails_the_rules_pattern
     assert messages(tmp_path, text, "docs/plan.md") == [
         ("plan.objectives", line_of(text, "# Service management plan"),
          "the plan has no objectives section (a heading such as '## Objectives')")]
+
+
+def test_a_short_section_with_a_guard_character_but_no_placeholder_is_written(
+        tmp_path: Path) -> None:
+    """'<' is the guard of the '<describe …>' placeholder; 'Complaints < 2.' holds none."""
+    old = REVIEW[REVIEW.index("## Customer feedback\n"):REVIEW.index("## Policies")]
+    assert findings(tmp_path, REVIEW.replace(old, "## Customer feedback\n\nComplaints < 2.\n\n")) \
+        == []
+
+
+def test_an_objective_is_named_by_its_first_80_characters(tmp_path: Path) -> None:
+    name = ("Keep every payroll run on time for every customer in every region we serve today "
+            "and")
+    text = PLAN.replace("| Fast first response | P1 response time | 15 minutes |",
+                        f"| {name} | soon | soon |")
+    assert messages(tmp_path, text, "docs/plan.md") == [
+        ("plan.objectives", line_of(text, f"| {name} | soon | soon |"),
+         f"objective '{name[:80].strip()}' has no measurable target (a number, a percentage "
+         "or a KPI)")]

@@ -42,3 +42,25 @@ def test_actions_after_one_that_is_not_a_mapping_are_still_checked(tmp_path: Pat
          "54 day(s) before 2026-11-23, status 'finished'"),
         ("field.value", 15, "error", "'CA-001.status' is 'finished', which is not one of: "
          "open, in-progress, done, cancelled")]
+
+
+RULES = Path(__file__).parent / "fixtures" / "rules"
+
+
+def test_an_issue_named_only_in_the_decisions_of_two_reviews_is_no_discussion_loop(
+        tmp_path: Path) -> None:
+    """NC-002 stays open and both reviews name it, but in their decisions sections, which
+    is deciding on it, not discussing it again."""
+    review = (RULES / "valid_review.md").read_text(encoding="utf-8")
+    later = (RULES / "valid_review_next.md").read_text(encoding="utf-8")
+    nc2 = NC.replace("NC-001", "NC-002").replace("CA-001", "CA-002").replace(
+        "status: closed", "status: open").replace("status: done", "status: in-progress")
+    nc2 = nc2.replace("target_date: 2026-09-30", "target_date: 2027-01-31")
+    decided = "## Decisions\n\nNC-002 (payroll run late) stays with its owner.\n"
+    assert review.count("## Decisions\n") == later.count("## Decisions\n") == 1
+    write_files(tmp_path, {
+        "records/reviews/mr-2026-02.md": review.replace("## Decisions\n", decided),
+        "records/reviews/mr-2026-03.md": later.replace("## Decisions\n", decided),
+        NC_PATH: NC, "records/nc/nc-002.md": nc2})
+    assert [(f.rule, f.file, f.line) for f in check_tree(tmp_path)
+            if f.rule != "coverage.gap"] == []
