@@ -119,6 +119,11 @@ EQUIVALENT = (
     Equivalent("plugins/smsdocs/checks/doccontrol.py", 'if tag != "equal":',
                "core/ReplaceComparisonOperator_NotEq_IsNot",
                "difflib returns the interned literal 'equal': 'is not' and '!=' agree"),
+    Equivalent("plugins/smsdocs/checks/doccontrol.py",
+               "if chain[0].commit.committed.date() <= approved_on and not dirty:",
+               "core/ReplaceComparisonOperator_LtE_Is",
+               "a shortcut only: without it the loop below ends the chain at its first commit "
+               "and approval() finds no edit there either"),
     Equivalent("plugins/smsdocs/checks/doccontrol.py", "if approved == now:",
                "core/ReplaceComparisonOperator_Eq_Is",
                "a shortcut only: when the decisions are equal the loops after it report "

@@ -250,3 +250,38 @@ def test_unreadable_history_is_one_warning_at_the_repository(capsys, approved_re
     _, data = findings_of(capsys, root)
     assert [(f["rule"], f["file"], f["line"], f["severity"]) for f in data["findings"]
             if f["rule"] == "history.unreadable"] == [("history.unreadable", ".", 1, "warning")]
+
+
+def test_a_draft_edited_after_its_approval_date_is_not_controlled(capsys, tmp_path):
+    repo = Repo(tmp_path / "sms")
+    draft = policy().replace("status: approved", "status: draft")
+    repo.commit("Draft", {"docs/policy.md": draft}, date="2026-01-10")
+    repo.commit("Edit", {"docs/policy.md": draft.replace("continually", "every year")},
+                date="2026-02-01")
+    _, data = findings_of(capsys, repo.root)
+    assert [f["rule"] for f in data["findings"]
+            if f["rule"] in ("doc.changed-after-approval", "check.crashed")] == []
+
+
+def test_a_version_set_back_in_a_commit_is_a_new_approval(capsys, tmp_path):
+    """1.1 then back to 1.0 (approved_on kept): the commit that set 1.0 again holds the
+    approved text, whatever the order of the version numbers."""
+    repo = Repo(tmp_path / "sms")
+    repo.commit("Approve 1.1", {"docs/policy.md": policy(version="1.1")}, date="2026-01-10")
+    repo.commit("Back to 1.0", {"docs/policy.md": policy(commitment="We improve.")},
+                date="2026-02-01")
+    _, data = findings_of(capsys, repo.root)
+    assert [f["rule"] for f in data["findings"]
+            if f["rule"] in ("doc.changed-after-approval", "check.crashed")] == []
+
+
+def test_an_uncommitted_edit_before_a_future_approval_date_is_part_of_it(capsys, tmp_path):
+    """approved_on after the as-of date: an uncommitted edit made 'today' (as of) is still
+    before the approval, so part of the approved text."""
+    repo = Repo(tmp_path / "sms")
+    repo.commit("Approve ahead", {"docs/policy.md": policy(approved_on="2026-12-01")},
+                date="2026-11-20")
+    repo.write({"docs/policy.md": policy(approved_on="2026-12-01", commitment="Edited.")})
+    _, data = findings_of(capsys, repo.root)
+    assert [f["rule"] for f in data["findings"]
+            if f["rule"] in ("doc.changed-after-approval", "check.crashed")] == []
