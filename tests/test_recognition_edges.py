@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SEVERITY, check_tree, write_files
+from smsdocs.core import frontmatter
+from smsdocs.core import markdown as md
 
 REVIEW = (Path(__file__).parent / "fixtures" / "rules" / "valid_review.md").read_text(
     encoding="utf-8")
@@ -200,3 +202,33 @@ def test_an_objective_is_named_by_its_first_80_characters(tmp_path: Path) -> Non
         ("plan.objectives", line_of(text, f"| {name} | soon | soon |"),
          f"objective '{name[:80].strip()}' has no measurable target (a number, a percentage "
          "or a KPI)")]
+
+
+def deferring_audits(length: int) -> str:
+    """The review with 'Audit results' only deferring the topic, in exactly `length`
+    characters of section text (the deferral test reads at most 2000)."""
+    old = REVIEW[REVIEW.index("## Audit results\n"):REVIEW.index("## Opportunities")]
+    body = "Deferred to the next review. " * 68
+
+    def text_of(pad: int) -> tuple[str, int]:
+        text = REVIEW.replace(old, "## Audit results\n\n" + body + " " * pad + "\n\n")
+        front = frontmatter.split(text)
+        section = next(s for s in md.parse(front.body, front.body_line).sections
+                       if s.title == "Audit results")
+        return text, len(section.text)
+
+    _, unpadded = text_of(0)
+    text, size = text_of(length - unpadded)
+    assert size == length
+    return text
+
+
+def test_a_section_of_2000_characters_can_only_defer_its_topic(tmp_path: Path) -> None:
+    text = deferring_audits(2000)
+    assert [(rule, line) for rule, line, _, _ in findings(tmp_path, text)] == [
+        ("review.input.audits", line_of(text, "## Audit results"))]
+
+
+def test_a_section_longer_than_2000_characters_says_more_than_a_deferral(
+        tmp_path: Path) -> None:
+    assert findings(tmp_path, deferring_audits(2001)) == []
