@@ -69,7 +69,7 @@ GROUPS = (
 class Equivalent:
     """A mutant no test can kill, because the mutated program behaves exactly as the
     original: the module ("" for any), a piece of the original line, the cosmic-ray operator
-    (a prefix), why, and optionally a piece of the mutated line. These are counted and
+    (its full name), why, and optionally a piece of the mutated line. These are counted and
     listed apart from the survivors, never dropped."""
 
     path: str
@@ -284,7 +284,7 @@ def _lines(copy: Path, m: Any, diff: str | None) -> tuple[str, str]:
 
 def _equivalent(m: Any, old: str, new: str) -> Equivalent | None:
     return next((e for e in EQUIVALENT if (not e.path or str(m.module_path) == e.path)
-                 and e.code in old and m.operator_name.startswith(e.operator)
+                 and e.code in old and m.operator_name == e.operator
                  and e.becomes in new), None)
 
 
