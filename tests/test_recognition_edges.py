@@ -232,3 +232,11 @@ def test_a_section_of_2000_characters_can_only_defer_its_topic(tmp_path: Path) -
 def test_a_section_longer_than_2000_characters_says_more_than_a_deferral(
         tmp_path: Path) -> None:
     assert findings(tmp_path, deferring_audits(2001)) == []
+
+
+def test_an_objective_row_without_words_is_named_by_its_first_cell(tmp_path: Path) -> None:
+    text = PLAN.replace("| Fast first response | P1 response time | 15 minutes |",
+                        "| ?? | ~ | ... |")
+    assert messages(tmp_path, text, "docs/plan.md") == [
+        ("plan.objectives", line_of(text, "| ?? | ~ | ... |"),
+         "objective '??' has no measurable target (a number, a percentage or a KPI)")]

@@ -64,3 +64,15 @@ def test_an_issue_named_only_in_the_decisions_of_two_reviews_is_no_discussion_lo
         NC_PATH: NC, "records/nc/nc-002.md": nc2})
     assert [(f.rule, f.file, f.line) for f in check_tree(tmp_path)
             if f.rule != "coverage.gap"] == []
+    # named again after the decisions (in the conclusion) of both: discussed, not decided
+    concluded = "## Conclusion\n\nNC-002 (payroll run late) came up again.\n"
+    assert later.count("## Conclusion\n") == 1
+    last = later.replace("## Decisions\n", decided).replace("## Conclusion\n", concluded)
+    write_files(tmp_path, {
+        "records/reviews/mr-2026-02.md": review.replace("## Decisions\n", decided).replace(
+            "## Conclusion\n", concluded),
+        "records/reviews/mr-2026-03.md": last})
+    assert [(f.rule, f.file, f.line) for f in check_tree(tmp_path)
+            if f.rule != "coverage.gap"] == [
+        ("review.discussion-loop", "records/reviews/mr-2026-03.md",
+         last.split("\n").index("NC-002 (payroll run late) came up again.") + 1)]
