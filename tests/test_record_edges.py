@@ -76,3 +76,22 @@ def test_an_issue_named_only_in_the_decisions_of_two_reviews_is_no_discussion_lo
             if f.rule != "coverage.gap"] == [
         ("review.discussion-loop", "records/reviews/mr-2026-03.md",
          last.split("\n").index("NC-002 (payroll run late) came up again.") + 1)]
+
+
+def test_with_coverage_gap_disabled_no_other_finding_gets_its_hint(tmp_path: Path) -> None:
+    text = NC[:NC.index("actions:")] + NC[NC.index("---\n# "):]
+    write_files(tmp_path, {NC_PATH: text,
+                           "smsdocs.yml": "rules:\n  coverage.gap:\n    enabled: false\n"})
+    assert [(f.rule, f.line, f.hint) for f in check_tree(tmp_path)] == [
+        ("nc.action", 3, "Add the corrective action under 'actions:' with id, title, owner, "
+                         "target_date and status.")]
+
+
+def test_a_gap_only_a_record_can_fill_names_no_listing_document_when_none_lists_it(
+        tmp_path: Path) -> None:
+    write_files(tmp_path, {NC_PATH: NC})
+    hints = [f.hint for f in check_tree(tmp_path) if f.rule == "coverage.gap"
+             and "'Log of improvement opportunities" in f.message]
+    assert hints == [(
+        "Create it with `smsdocs new improvement-register` (Improvement register), or add "
+        "'provides: [improvement-opportunity-records]' to a record that holds it.")]
