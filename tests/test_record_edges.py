@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import check_tree, write_files
 
 NC = (Path(__file__).parent / "fixtures" / "rules" / "valid_nc.md").read_text(encoding="utf-8")
@@ -95,3 +96,30 @@ def test_a_gap_only_a_record_can_fill_names_no_listing_document_when_none_lists_
     assert hints == [(
         "Create it with `smsdocs new improvement-register` (Improvement register), or add "
         "'provides: [improvement-opportunity-records]' to a record that holds it.")]
+
+
+@pytest.mark.parametrize("closed_on", ["2026-11-10", "2026-11-16"])
+def test_a_decision_closed_by_the_previous_review_needs_no_follow_up(
+        tmp_path: Path, closed_on: str) -> None:
+    """Three reviews: MR-ACT-002 (of the first) was closed before or on the day of the
+    second (16 November); the third follows up what was open at the second, MR-ACT-001 and
+    MR-ACT-003, and need not name MR-ACT-002."""
+    first = (RULES / "valid_review.md").read_text(encoding="utf-8")
+    second = (RULES / "valid_review_next.md").read_text(encoding="utf-8")
+    old = "    status: in-progress\n    success_criteria: Signed contract"
+    assert first.count(old) == 1
+    first = first.replace(old, f"    status: done\n    closed_on: {closed_on}\n    evidence: "
+                               "[Signed contract in the contract register]\n"
+                               "    success_criteria: Signed contract")
+    third = second.replace("id: MR-2026-03", "id: MR-2026-04").replace(
+        "date: 2026-11-16", "date: 2026-11-20").replace("MR-ACT-003", "MR-ACT-004").replace(
+        "- MR-ACT-001 is in progress: the engineer starts in January.\n"
+        "- MR-ACT-002 is done: the new hosting contract was signed on 10 November.\n",
+        "- MR-ACT-001 is in progress: the engineer starts in January.\n"
+        "- MR-ACT-003 is in progress: the portal is in test.\n")
+    assert third.count("MR-ACT-003 is in progress") == 1
+    write_files(tmp_path, {"records/reviews/mr-2026-02.md": first,
+                           "records/reviews/mr-2026-03.md": second,
+                           "records/reviews/mr-2026-04.md": third, NC_PATH: NC})
+    assert [(f.rule, f.file, f.line) for f in check_tree(tmp_path)
+            if f.rule != "coverage.gap"] == []
