@@ -240,3 +240,21 @@ def test_an_objective_row_without_words_is_named_by_its_first_cell(tmp_path: Pat
     assert messages(tmp_path, text, "docs/plan.md") == [
         ("plan.objectives", line_of(text, "| ?? | ~ | ... |"),
          "objective '??' has no measurable target (a number, a percentage or a KPI)")]
+
+
+def test_sections_of_a_rule_are_taken_in_file_order_across_tables_and_headings(
+        tmp_path: Path) -> None:
+    """An agenda-table row (line 39) and a later heading both present the audits input and
+    both only defer it: the finding names the first of them in the file, the row."""
+    old = REVIEW[REVIEW.index("## Audit results\n"):REVIEW.index("## Opportunities")]
+    text = REVIEW.replace(old, "## Audit results\n\nDeferred to the next review.\n\n")
+    table = ("| Area | Notes |\n| --- | --- |\n| Audit results | Deferred to the next review. |\n"
+             "| Opportunities for improvement | Automating password resets saves 300 calls. |\n"
+             "| Customer feedback | The survey scored 4.3 out of 5. |\n\n")
+    text = text.replace("## Changes in external", table + "## Changes in external")
+    row = line_of(text, "| Audit results | Deferred to the next review. |")
+    assert row < line_of(text, "## Audit results")
+    assert findings(tmp_path, text) == [(
+        "review.input.audits", row, SEVERITY["review.input.audits"],
+        f"'Audit results' (line {row}) only defers the topic to a later meeting. Add a section "
+        "such as '## Audit results' and write what the review took into account.")]
