@@ -116,6 +116,10 @@ EQUIVALENT = (
                "core/ReplaceComparisonOperator_LtE_Lt",
                "a table takes two lines at least (header and delimiter row), so it never "
                "starts on the last line of a section: '<' and '<=' agree at the end"),
+    Equivalent("plugins/smsdocs/checks/references.py", "except (OSError, RuntimeError, "
+               "ValueError):", "core/ExceptionReplacer",
+               "on Python 3.11 and 3.12 a non-strict Path.resolve() raises no OSError (a "
+               "symlink loop is a RuntimeError, tested); the OSError is for 3.13 and later"),
     Equivalent("plugins/smsdocs/checks/doccontrol.py", 'if tag != "equal":',
                "core/ReplaceComparisonOperator_NotEq_IsNot",
                "difflib returns the interned literal 'equal': 'is not' and '!=' agree"),

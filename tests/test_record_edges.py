@@ -123,3 +123,15 @@ def test_a_decision_closed_by_the_previous_review_needs_no_follow_up(
                            "records/reviews/mr-2026-04.md": third, NC_PATH: NC})
     assert [(f.rule, f.file, f.line) for f in check_tree(tmp_path)
             if f.rule != "coverage.gap"] == []
+
+
+def test_evidence_through_a_symlink_loop_is_an_unknown_path_not_a_crash(tmp_path: Path) -> None:
+    """Path.resolve() raises on a symlink loop (RuntimeError before Python 3.13, OSError
+    after): the evidence does not resolve, which is a finding at its line."""
+    text = NC.replace('evidence: ["Change CHG-2041 in the service desk tool"]',
+                      'evidence: ["docs/loop/x.pdf"]')
+    write_files(tmp_path, {NC_PATH: text})
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "loop").symlink_to("loop")
+    assert [(rule, line) for rule, line, _, _ in findings(tmp_path, text)] == [
+        ("ref.unknown", text.split("\n").index('    evidence: ["docs/loop/x.pdf"]') + 1)]
