@@ -119,7 +119,8 @@ EQUIVALENT = (
     Equivalent("plugins/smsdocs/checks/references.py", "except (OSError, RuntimeError, "
                "ValueError):", "core/ExceptionReplacer",
                "on Python 3.11 and 3.12 a non-strict Path.resolve() raises no OSError (a "
-               "symlink loop is a RuntimeError, tested); the OSError is for 3.13 and later"),
+               "symlink loop is a RuntimeError, tested); the OSError is for 3.13 and later",
+               becomes="(CosmicRayTestingException, RuntimeError"),
     Equivalent("plugins/smsdocs/checks/doccontrol.py", 'if tag != "equal":',
                "core/ReplaceComparisonOperator_NotEq_IsNot",
                "difflib returns the interned literal 'equal': 'is not' and '!=' agree"),
