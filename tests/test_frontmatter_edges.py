@@ -160,3 +160,31 @@ def test_the_model_reads_records_reviews_and_actions() -> None:
     plain = Record(path="docs/x.md", front=frontmatter.split("---\nid: X\n---\n"), body=None)
     assert (plain.standard, plain.is_2011, plain.sections, plain.clauses_2018({})) == (
         "iso20000-1:2018", False, [], [])
+
+
+def test_an_alias_bomb_is_stopped_at_the_node_that_passes_the_budget() -> None:
+    """Each line multiplies the values by ten: 'e' (111,111 values counting the lists, on
+    line 7) is the first past EXPANSION_BUDGET (100,000); 'd' (11,111) is not."""
+    pairs = zip("abcde", "bcdef", strict=True)
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"{new}: &{new} [{', '.join([f'*{old}'] * 10)}]" for old, new in pairs]
+    found = frontmatter.split("---\nid: X\n" + "\n".join(lines) + "\n---\n")
+    assert (found.error, found.error_line) == (
+        "alias expansion too large (more than 100,000 values once aliases are expanded)", 7)
+    below = frontmatter.split("---\nid: X\n" + "\n".join(lines[:4]) + "\n---\n")
+    assert below.error is None and len(below.data["d"]) == 10
+
+
+def test_a_control_character_after_a_blank_first_line_is_placed_on_its_line() -> None:
+    found = frontmatter.split("---\n\nid: X\nowner: ab\x01c\n---\n")
+    assert (found.error, found.error_line) == (
+        "YAML error: control characters are not allowed", 4)
+
+
+@pytest.mark.parametrize("before", ["", 't: "a\u2028b"\n'])
+def test_an_error_at_the_closing_line_points_at_its_cause(before: str) -> None:
+    """An unclosed flow list runs into the closing '---': the finding is at the '[' line,
+    also when a U+2028 earlier makes PyYAML count one line more than the file has."""
+    found = frontmatter.split("---\n" + before + "id: X\nl: [x\n---\n")
+    assert found.error is not None and found.error.startswith("YAML error:")
+    assert found.error_line == 3 + before.count("\n")
