@@ -13,7 +13,9 @@ report is, per group and overall: killed / run, the raw kill rate, the known-equ
 mutants (EQUIVALENT: each with the reason no test can kill it, counted and listed apart),
 the rate with those left out, and every surviving mutant with its file:line and mutation.
 The sample is drawn with a fixed seed (--seed, default 11) from the mutants sorted by
-position, so the same tree gives the same sample and the same figure.
+position, so the same tree gives the same sample and the same figure (a changed module
+changes the list, and so the sample). Tests written against one sample's survivors raise
+that sample's figure by construction: quote a fresh seed's figure as the estimate.
 """
 
 from __future__ import annotations
