@@ -9,13 +9,20 @@ Not part of the test suite (slow): run it by hand after `pip install -e '.[mutat
 The working tree is never touched: the repository is copied to a temp folder and the
 mutants are made there, tested with PYTHONPATH pointing at the copy. Each group of modules
 is tested with the tests that cover it (a fast, targeted pytest -x run per mutant). The
-report is the kill rate per group and overall, and every surviving mutant with its line.
+report is, per group and overall: killed / run, the raw kill rate, the known-equivalent
+mutants (EQUIVALENT: each with the reason no test can kill it, counted and listed apart),
+the rate with those left out, and every surviving mutant with its file:line and mutation.
+The sample is drawn with a fixed seed (--seed, default 11) from the mutants sorted by
+position, so the same tree gives the same sample and the same figure (a changed module
+changes the list, and so the sample). Tests written against one sample's survivors raise
+that sample's figure by construction: quote a fresh seed's figure as the estimate.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import glob
 import os
 import random
 import shutil
@@ -23,8 +30,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTEST = f"{sys.executable} -m pytest -x -q -p no:cacheprovider --no-header -W ignore"
@@ -40,20 +48,99 @@ class Group:
     exclude: tuple[str, ...] = ()
 
 
-# the rule tests, one file per family of checks (tests/test_rules_<family>.py)
-RULES_TESTS = tuple(f"tests/test_rules_{family}.py" for family in (
-    "fields", "references", "sections", "actions", "crossrecord", "reviews", "pack"))
-
+# Test files may be glob patterns (tests/test_rules.py may be split by rule family into
+# tests/test_rules_*.py), and may name one test (file::test); a pattern that matches
+# no file stops the bench.
 GROUPS = (
     Group("checks", ("plugins/smsdocs/checks",),
-          (*RULES_TESTS, "tests/test_verdicts.py", "tests/test_corpus.py"),
+          ("tests/test_rules*.py", "tests/test_verdicts.py", "tests/test_corpus.py",
+           "tests/test_recognition_edges.py", "tests/test_record_edges.py",
+           "tests/test_recognition_styles.py",
+           # builds no site (the rest of test_engines.py builds two: too slow per mutant)
+           "tests/test_engines.py::test_check_warns_once_when_the_site_would_lack_the_plugin"),
           exclude=("plugins/smsdocs/checks/doccontrol.py",)),
     Group("doccontrol", ("plugins/smsdocs/checks/doccontrol.py",),
-          ("tests/test_git_review.py",)),
+          ("tests/test_git_review.py", "tests/test_doccontrol_edges.py")),
     Group("frontmatter-model", ("plugins/smsdocs/core/frontmatter.py",
                                 "plugins/smsdocs/core/model.py",
                                 "plugins/smsdocs/core/findings.py"),
-          (*RULES_TESTS, "tests/test_property.py")),
+          ("tests/test_rules*.py", "tests/test_property.py", "tests/test_frontmatter_edges.py",
+           "tests/test_record_edges.py")),
+)
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """A mutant no test can kill, because the mutated program behaves exactly as the
+    original: the module ("" for any), a piece of the original line, the cosmic-ray operator
+    (its full name), why, and optionally a piece of the mutated line. These are counted and
+    listed apart from the survivors, never dropped."""
+
+    path: str
+    code: str
+    operator: str
+    reason: str
+    becomes: str = ""
+
+
+EQUIVALENT = (
+    Equivalent("", "@dataclass(", "core/ReplaceTrueWithFalse",
+               "__slots__ only change memory and forbid attributes no code sets",
+               becomes="slots=False"),
+    Equivalent("", "ctx.report(", "core/NumberReplacer",
+               "Context.report places a finding on line max(1, line): line 0 is line 1",
+               becomes=", 0,"),
+    Equivalent("plugins/smsdocs/core/frontmatter.py", "state[key] = 2", "core/NumberReplacer",
+               "2 only has to differ from 1 (being counted): with another value the memo is "
+               "missed and shared nodes are counted again, to the same sizes and verdict "
+               "(the cost stays bounded by EXPANSION_BUDGET)"),
+    Equivalent("plugins/smsdocs/core/frontmatter.py", "if state.get(key) == 1:",
+               "core/NumberReplacer",
+               "unreachable (a safety net): a node being counted is never popped again before "
+               "it is counted, since a child in that state is caught when pushed; and no "
+               "state is 0"),
+    Equivalent("plugins/smsdocs/core/model.py", "memo: dict[Any, Any] = field(",
+               "core/ReplaceFalseWithTrue",
+               "only repr() of a Record would show the memo, and nothing shows that repr",
+               becomes="repr=True"),
+    Equivalent("plugins/smsdocs/checks/sections.py", "@lru_cache(maxsize=4096)",
+               "core/NumberReplacer",
+               "the size of a cache of a pure function (normalize) never changes a result"),
+    Equivalent("plugins/smsdocs/checks/sections.py", "@lru_cache(maxsize=4096)",
+               "core/RemoveDecorator",
+               "without its cache normalize returns the same strings, only slower"),
+    Equivalent("plugins/smsdocs/checks/sections.py", "Section(level=7,", "core/NumberReplacer",
+               "the level of a table row or list item is never compared (_applies reads the "
+               "level of headings only); it is only part of cache keys, next to the kind"),
+    Equivalent("plugins/smsdocs/checks/sections.py", "if i != title_at]",
+               "core/ReplaceComparisonOperator_NotEq_IsNot",
+               "column indexes are small ints, which CPython keeps one object each of (up to "
+               "256): 'is not' and '!=' agree"),
+    Equivalent("plugins/smsdocs/checks/outputs.py", "s.start <= table.line <= s.end",
+               "core/ReplaceComparisonOperator_LtE_Lt",
+               "a table takes two lines at least (header and delimiter row), so it never "
+               "starts on the last line of a section: '<' and '<=' agree at the end"),
+    Equivalent("plugins/smsdocs/checks/references.py", "except (OSError, RuntimeError, "
+               "ValueError):", "core/ExceptionReplacer",
+               "on Python 3.11 and 3.12 a non-strict Path.resolve() raises no OSError (a "
+               "symlink loop is a RuntimeError, tested); the OSError is for 3.13 and later",
+               becomes="(CosmicRayTestingException, RuntimeError"),
+    Equivalent("plugins/smsdocs/checks/doccontrol.py", 'if tag != "equal":',
+               "core/ReplaceComparisonOperator_NotEq_IsNot",
+               "difflib returns the interned literal 'equal': 'is not' and '!=' agree"),
+    Equivalent("plugins/smsdocs/checks/doccontrol.py",
+               "if chain[0].commit.committed.date() <= approved_on and not dirty:",
+               "core/ReplaceComparisonOperator_LtE_Is",
+               "a shortcut only: without it the loop below ends the chain at its first commit "
+               "and approval() finds no edit there either"),
+    Equivalent("plugins/smsdocs/checks/doccontrol.py", "if approved == now:",
+               "core/ReplaceComparisonOperator_Eq_Is",
+               "a shortcut only: when the decisions are equal the loops after it report "
+               "nothing either"),
+    Equivalent("plugins/smsdocs/checks/doccontrol.py", 'rtype.kind == "document"',
+               "core/ReplaceComparisonOperator_Eq_LtE",
+               "a type's kind is 'document' or 'record' (the sms.json schema's enum) and "
+               "'record' <= 'document' is false: '<=' and '==' agree"),
 )
 
 
@@ -98,6 +185,19 @@ def copy_repository(target: Path) -> Path:
     return target
 
 
+def expand(copy: Path, tests: tuple[str, ...] | set[str]) -> list[str]:
+    """The test files of a group in the copy, glob patterns expanded (sorted, unique)."""
+    found: list[str] = []
+    for pattern in tests:
+        file, _, test = pattern.partition("::")  # a file may name one test of it
+        matches = sorted(glob.glob(file, root_dir=copy))
+        if not matches:
+            raise SystemExit(f"no test file matches {pattern!r}")
+        found += [f"{m}::{test}" if test else m for m in matches
+                  if (f"{m}::{test}" if test else m) not in found]
+    return found
+
+
 def environment(copy: Path) -> dict[str, str]:
     # the copy's package comes before the editable install of the working tree
     return {**os.environ, "PYTHONPATH": str(copy / "plugins"), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -105,7 +205,8 @@ def environment(copy: Path) -> dict[str, str]:
 
 def baseline(copy: Path, tests: set[str]) -> None:
     """The unmutated copy must pass the tests, or no mutant's result means anything."""
-    proc = subprocess.run([*PYTEST.split(), *sorted(tests)], cwd=copy, env=environment(copy),
+    proc = subprocess.run([*PYTEST.split(), *expand(copy, tests)], cwd=copy,
+                          env=environment(copy),
                           capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"the unmutated tests fail:\n{proc.stdout[-3000:]}")
@@ -129,10 +230,10 @@ def run_named(copy: Path) -> list[tuple[str, bool, float]]:
     return results
 
 
-def _config(group: Group, timeout: float) -> str:
+def _config(copy: Path, group: Group, timeout: float) -> str:
     modules = ", ".join(f'"{m}"' for m in group.modules)
     excluded = ", ".join(f'"{m}"' for m in group.exclude)
-    command = f"{PYTEST} {' '.join(group.tests)}"
+    command = f"{PYTEST} {' '.join(expand(copy, group.tests))}"
     return (f"[cosmic-ray]\nmodule-path = [{modules}]\ntimeout = {timeout}\n"
             f"excluded-modules = [{excluded}]\ntest-command = \"{command}\"\n\n"
             "[cosmic-ray.distributor]\nname = \"local\"\n")
@@ -164,23 +265,55 @@ def _in_annotation(copy: Path, mutation: object, cache: dict[str, list]) -> bool
     return any(a <= start < b for a, b in cache[module])
 
 
-def run_group(copy: Path, group: Group, sample: float, seed: int, timeout: float
-              ) -> tuple[int, int, list[str], float]:
-    """Mutate one group with cosmic-ray; (killed, total, survivors, seconds)."""
+@dataclass
+class Outcome:
+    """What a group's run found."""
+
+    killed: int = 0
+    run: int = 0
+    equivalent: list[str] = field(default_factory=list)  # survived, explained (EQUIVALENT)
+    survivors: list[str] = field(default_factory=list)  # survived, unexplained
+    wrongly_listed: list[str] = field(default_factory=list)  # in EQUIVALENT, yet killed
+    annotations: int = 0  # mutants in type annotations, left out before sampling
+    mutants: int = 0  # the others, of which `run` were sampled
+    seconds: float = 0.0
+
+    def rate(self, leave_out_equivalent: bool = False) -> float:
+        run = self.run - (len(self.equivalent) if leave_out_equivalent else 0)
+        return self.killed / run if run else 1.0
+
+
+def _lines(copy: Path, m: Any, diff: str | None) -> tuple[str, str]:
+    """The original line of a mutation and what it became."""
+    source = (copy / m.module_path).read_text(encoding="utf-8").split("\n")
+    added = [line[1:].strip() for line in (diff or "").split("\n")
+             if line.startswith("+") and not line.startswith("+++") and line[1:].strip()]
+    return source[m.start_pos[0] - 1].strip(), added[0] if added else "(line removed)"
+
+
+def _equivalent(m: Any, old: str, new: str) -> Equivalent | None:
+    return next((e for e in EQUIVALENT if (not e.path or str(m.module_path) == e.path)
+                 and e.code in old and m.operator_name == e.operator
+                 and e.becomes in new), None)
+
+
+def run_group(copy: Path, group: Group, sample: float, seed: int, timeout: float) -> Outcome:
+    """Mutate one group with cosmic-ray and sort the sampled mutants out."""
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
 
     config = copy / f"cosmic-ray-{group.name}.toml"
     session = copy / f"cosmic-ray-{group.name}.sqlite"
-    config.write_text(_config(group, timeout), encoding="utf-8")
+    config.write_text(_config(copy, group, timeout), encoding="utf-8")
     cosmic = str(Path(sys.executable).parent / "cosmic-ray")
     env = environment(copy)
     subprocess.run([cosmic, "init", str(config), str(session)], cwd=copy, env=env, check=True)
     cache: dict[str, list] = {}
+    found = Outcome()
     with use_db(str(session), WorkDB.Mode.open) as db:
-        equivalent = [i.job_id for i in db.pending_work_items
-                      if all(_in_annotation(copy, m, cache) for m in i.mutations)]
-        db.set_multiple_results(equivalent, WorkResult(
+        annotations = [i.job_id for i in db.pending_work_items
+                       if all(_in_annotation(copy, m, cache) for m in i.mutations)]
+        db.set_multiple_results(annotations, WorkResult(
             output="equivalent: in a type annotation", worker_outcome=WorkerOutcome.SKIPPED))
         # a reproducible sample: job ids are random, the mutations are not
         items = sorted(db.pending_work_items, key=lambda item: [
@@ -191,27 +324,47 @@ def run_group(copy: Path, group: Group, sample: float, seed: int, timeout: float
         db.set_multiple_results([i.job_id for i in items if i.job_id not in chosen],
                                 WorkResult(output="not in the sample",
                                            worker_outcome=WorkerOutcome.SKIPPED))
+    found.annotations, found.mutants = len(annotations), len(items)
     start = time.perf_counter()
     subprocess.run([cosmic, "exec", str(config), str(session)], cwd=copy, env=env, check=True)
-    seconds = time.perf_counter() - start
-    killed = total = 0
-    survivors: list[str] = []
+    found.seconds = time.perf_counter() - start
     with use_db(str(session), WorkDB.Mode.open) as db:
         for item, result in db.completed_work_items:
             if result.worker_outcome == WorkerOutcome.SKIPPED:
                 continue
-            total += 1
-            if result.test_outcome == TestOutcome.SURVIVED:
-                for m in item.mutations:
-                    line = (copy / m.module_path).read_text(encoding="utf-8").split("\n")[
-                        m.start_pos[0] - 1].strip()
-                    survivors.append(f"{m.module_path}:{m.start_pos[0]} {m.operator_name}"
-                                     f" #{m.occurrence}: {line[:90]}")
-            else:  # killed, or incompetent (the mutant does not even import)
-                killed += 1
-    print(f"{group.name}: {len(equivalent)} mutants in type annotations left out (equivalent),"
-          f" {total} of the other {len(items)} run")
-    return killed, total, sorted(survivors), seconds
+            found.run += 1
+            for m in item.mutations:
+                old, new = _lines(copy, m, result.diff)
+                where = f"{m.module_path}:{m.start_pos[0]} {m.operator_name}"
+                what = f"{old[:100]}  ->  {new[:100]}"
+                known = _equivalent(m, old, new)
+                if result.test_outcome != TestOutcome.SURVIVED:
+                    found.killed += 1  # killed, or incompetent (the mutant does not import)
+                    if known is not None:
+                        found.wrongly_listed.append(f"{where}: {what}")
+                elif known is not None:
+                    found.equivalent.append(f"{where}: {what}\n      ({known.reason})")
+                else:
+                    found.survivors.append(f"{where}: {what}")
+    for listing in (found.equivalent, found.survivors, found.wrongly_listed):
+        listing.sort()
+    return found
+
+
+def report(group: Group, found: Outcome) -> None:
+    """Print one group's figures, its explained equivalents and its survivors."""
+    print(f"\n{group.name}: {found.killed}/{found.run} mutants killed "
+          f"({found.rate():.1%} raw; {found.rate(True):.1%} with the "
+          f"{len(found.equivalent)} explained equivalent(s) left out) in "
+          f"{found.seconds:.0f} s; {found.run} sampled of {found.mutants} mutants "
+          f"({found.annotations} more in type annotations never run)")
+    print(f"  tests: {' '.join(group.tests)}")
+    for line in found.equivalent:
+        print(f"  equivalent {line}")
+    for line in found.survivors:
+        print(f"  SURVIVED {line}")
+    for line in found.wrongly_listed:
+        print(f"  KILLED, yet listed in EQUIVALENT (fix the list): {line}")
 
 
 def main() -> int:
@@ -232,21 +385,21 @@ def main() -> int:
         named = run_named(copy)
         for name, killed, seconds in named:
             print(f"named mutant {'killed  ' if killed else 'SURVIVED'} ({seconds:5.1f} s): "
-                  f"{name}")
+                  f"{name}", flush=True)
         if args.named_only:
             return 0 if all(k for _, k, _ in named) else 1
-        all_killed = all_total = 0
+        total = Outcome()
         for group in groups:
-            killed, total, survivors, seconds = run_group(copy, group, args.sample,
-                                                          args.seed, args.timeout)
-            all_killed, all_total = all_killed + killed, all_total + total
-            rate = killed / total if total else 1.0
-            print(f"\n{group.name}: {killed}/{total} mutants killed ({rate:.1%}) in "
-                  f"{seconds:.0f} s by {' '.join(group.tests)}")
-            for line in survivors:
-                print(f"  survived {line}")
-        if all_total:
-            print(f"\noverall: {all_killed}/{all_total} killed ({all_killed / all_total:.1%})")
+            found = run_group(copy, group, args.sample, args.seed, args.timeout)
+            report(group, found)
+            sys.stdout.flush()
+            total.killed += found.killed
+            total.run += found.run
+            total.equivalent += found.equivalent
+        if total.run:
+            print(f"\noverall (seed {args.seed}): {total.killed}/{total.run} killed "
+                  f"({total.rate():.1%} raw; {total.rate(True):.1%} with the "
+                  f"{len(total.equivalent)} explained equivalent(s) left out)")
     return 0
 
 

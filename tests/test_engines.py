@@ -122,6 +122,8 @@ owner: Managing Director
       "base.yml": "site_name: B\nplugins:\n  smsdocs: {}\n"}, []),
     ({"mkdocs.yml": "site_name: S\nplugins:\n  smsdocs: {}\n", "zensical.toml": "[project]\n"},
      [("zensical.toml", 1)]),
+    ({"properdocs.yml": "site_name: S\n\n\nplugins:\n  - search\n"}, [("properdocs.yml", 4)]),
+    ({"mkdocs.yml": "site_name: S\nplugins: [smsdocs\n"}, []),  # broken: the engine says so
     ({}, []),
 ])
 def test_check_warns_once_when_the_site_would_lack_the_plugin(

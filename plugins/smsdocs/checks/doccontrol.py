@@ -101,12 +101,12 @@ def approval(history: RepositoryHistory, path: str, key: Key, current: dict[str,
         return None
     wanted = key(current)
     run: list[FileChange] = []
+    # the chain ends at the newest commit dated up to approved_on (see candidates): edits
+    # up to the approval date are part of the approved text
     for change in chain:
         if change.status == "D" or key(history.fields(change.blob)) != wanted:
             break
         run.append(change)
-        if approved_on is not None and change.commit.committed.date() <= approved_on:
-            break  # edits up to the approval date are part of the approved text
     if not run:
         return None  # the working tree carries a new approval
     edits = list(reversed(run[:-1]))

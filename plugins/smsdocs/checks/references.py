@@ -110,7 +110,7 @@ def _resolves(repo: Repository, record: Record, target: str) -> bool:
     for base in (root, (root / record.path).parent):
         try:
             candidate = (base / target).resolve()
-        except (OSError, ValueError):
+        except (OSError, RuntimeError, ValueError):  # a symlink loop: RuntimeError < 3.13
             continue
         if candidate.is_relative_to(root) and candidate.exists():
             return True

@@ -164,7 +164,7 @@ def excluded_by_parents(pack: RulePack, spec: SectionSpec, section: Section) -> 
     if parents and parents[0].startswith("list under "):  # a list item: its section heading
         parents = (parents[0][len("list under "):], *parents[1:])  # and the items above
     seen: set[str] = set()
-    for parent in parents[-3:]:
+    for parent in parents:  # every heading above, however deep (a bold line can be 4 down)
         if parent:
             seen |= _concepts_in(pack, parent)
     return tuple(e for e in (*spec.exclude, *spec.exclude_above) if e in seen)

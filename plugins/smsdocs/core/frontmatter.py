@@ -104,9 +104,10 @@ class _Lines:
 
 def _load(block: str, result: FrontMatter, offset: int) -> None:
     lines = _Lines(block, offset)
-    loader = SafeLoader(block)
+    loader = None
     node: yaml.Node | None = None
     try:
+        loader = SafeLoader(block)  # the pure-Python reader checks characters here already
         node = loader.get_single_node()
         if node is None:
             result.error = "the front matter block is empty, so MkDocs would show it as page text"
@@ -142,7 +143,8 @@ def _load(block: str, result: FrontMatter, offset: int) -> None:
         result.error_line = lines.line(_bad_scalar_mark(node, loader)) if node else offset
         return
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         result.error = f"front matter is a {type(data).__name__}, not a mapping of keys"
         result.error_line = lines.line(node.start_mark)

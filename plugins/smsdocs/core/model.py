@@ -138,7 +138,6 @@ class Record:
     status = FrontField(as_text)
     clauses = FrontField(str_list)
     date = FrontField(as_date)
-    audience = FrontField(as_text, default="all")
     # the edition the record's clause numbers refer to (iso20000-1:2011 or 2018)
     standard = FrontField(as_text, default="iso20000-1:2018")
 
