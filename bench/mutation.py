@@ -87,6 +87,13 @@ EQUIVALENT = (
     Equivalent("", "@dataclass(", "core/ReplaceTrueWithFalse",
                "__slots__ only change memory and forbid attributes no code sets",
                becomes="slots=False"),
+    Equivalent("plugins/smsdocs/checks/outputs.py", 'str(a.data.get("output") or "") == kind',
+               "core/ReplaceOrWithAnd", "a shortcut: an action's declared output is read "
+               "among its words too, and each output's own name is one of its output_words "
+               "(improvement, change, resources)"),
+    Equivalent("plugins/smsdocs/checks/engine.py", 'return ("zensical.toml", 1,',
+               "core/NumberReplacer", "the line goes to Context.report, which places a "
+               "finding on line max(1, line): line 0 is line 1", becomes='"zensical.toml", 0,'),
     Equivalent("", "ctx.report(", "core/NumberReplacer",
                "Context.report places a finding on line max(1, line): line 0 is line 1",
                becomes=", 0,"),
