@@ -55,7 +55,7 @@ GROUPS = (
     Group("checks", ("plugins/smsdocs/checks",),
           ("tests/test_rules*.py", "tests/test_verdicts.py", "tests/test_corpus.py",
            "tests/test_recognition_edges.py", "tests/test_record_edges.py",
-           "tests/test_recognition_styles.py",
+           "tests/test_recognition_styles.py", "tests/test_check_details.py",
            # builds no site (the rest of test_engines.py builds two: too slow per mutant)
            "tests/test_engines.py::test_check_warns_once_when_the_site_would_lack_the_plugin"),
           exclude=("plugins/smsdocs/checks/doccontrol.py",)),
@@ -91,6 +91,9 @@ EQUIVALENT = (
                "core/ReplaceOrWithAnd", "a shortcut: an action's declared output is read "
                "among its words too, and each output's own name is one of its output_words "
                "(improvement, change, resources)"),
+    Equivalent("plugins/smsdocs/checks/sections.py", "for ln, t in owners if ln < line",
+               "core/ReplaceComparisonOperator_Lt_LtE", "a list item never starts on the "
+               "line of a heading, so no heading's line equals the item's"),
     Equivalent("plugins/smsdocs/checks/engine.py", 'return ("zensical.toml", 1,',
                "core/NumberReplacer", "the line goes to Context.report, which places a "
                "finding on line max(1, line): line 0 is line 1", becomes='"zensical.toml", 0,'),
