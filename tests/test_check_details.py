@@ -1,12 +1,10 @@
 """Details of the checks that a fresh mutation sample (seed 13) found untested: a decision's
 declared output, a deferred input beside a later rule, an outline item's lines, the detail
-of a list field's type error."""
+of a list field's type error (the discussion loop's is in test_record_edges.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from conftest import check_tree, rules_at, write_files
+from conftest import rules_at
 from rules_support import REVIEW, REVIEW_PATH, Findings, edit, heading, section_body
 from smsdocs.checks import sections
 from smsdocs.core.loader import load_source
@@ -46,25 +44,4 @@ def test_a_list_field_with_a_mapping_item_says_what_is_wrong(sms_repo: Findings)
     (finding,) = [f for f in sms_repo({REVIEW_PATH: text}) if f.rule == "field.type"]
     assert (finding.line, finding.message, finding.hint) == (
         10, "'attendees[3]' must be text, not a list or mapping", "Write a single line of text.")
-
-
-def test_an_issue_named_on_the_last_line_of_both_decisions_is_no_discussion_loop(
-        tmp_path: Path) -> None:
-    """The decisions section ends at the line before the next heading: an id on its last
-    line is decided, not discussed (reviews.py reads the section's whole range)."""
-    rules = Path(__file__).parent / "fixtures" / "rules"
-    review = (rules / "valid_review.md").read_text(encoding="utf-8")
-    later = (rules / "valid_review_next.md").read_text(encoding="utf-8")
-    nc = (rules / "valid_nc.md").read_text(encoding="utf-8")
-    nc2 = nc.replace("NC-001", "NC-002").replace("CA-001", "CA-002").replace(
-        "status: closed", "status: open").replace("status: done", "status: in-progress")
-    nc2 = nc2.replace("target_date: 2026-09-30", "target_date: 2027-01-31")
-    last_line = "NC-002 (payroll run late) stays with its owner.\n\n## Conclusion\n"
-    assert review.count("## Conclusion\n") == later.count("## Conclusion\n") == 1
-    write_files(tmp_path, {
-        "records/reviews/mr-2026-02.md": review.replace("\n## Conclusion\n", last_line),
-        "records/reviews/mr-2026-03.md": later.replace("\n## Conclusion\n", last_line),
-        "records/nc/nc-001.md": nc, "records/nc/nc-002.md": nc2})
-    assert [(f.rule, f.file, f.line) for f in check_tree(tmp_path)
-            if f.rule != "coverage.gap"] == []
 

@@ -48,15 +48,20 @@ def test_actions_after_one_that_is_not_a_mapping_are_still_checked(tmp_path: Pat
 RULES = Path(__file__).parent / "fixtures" / "rules"
 
 
-def test_an_issue_named_only_in_the_decisions_of_two_reviews_is_no_discussion_loop(
-        tmp_path: Path) -> None:
-    """NC-002 stays open and both reviews name it, but in their decisions sections, which
-    is deciding on it, not discussing it again."""
+def _reviews_and_an_open_nc() -> tuple[str, str, str]:
+    """Two reviews in a row and NC-002, still open (the discussion-loop fixtures)."""
     review = (RULES / "valid_review.md").read_text(encoding="utf-8")
     later = (RULES / "valid_review_next.md").read_text(encoding="utf-8")
     nc2 = NC.replace("NC-001", "NC-002").replace("CA-001", "CA-002").replace(
         "status: closed", "status: open").replace("status: done", "status: in-progress")
-    nc2 = nc2.replace("target_date: 2026-09-30", "target_date: 2027-01-31")
+    return review, later, nc2.replace("target_date: 2026-09-30", "target_date: 2027-01-31")
+
+
+def test_an_issue_named_only_in_the_decisions_of_two_reviews_is_no_discussion_loop(
+        tmp_path: Path) -> None:
+    """NC-002 stays open and both reviews name it, but in their decisions sections, which
+    is deciding on it, not discussing it again."""
+    review, later, nc2 = _reviews_and_an_open_nc()
     decided = "## Decisions\n\nNC-002 (payroll run late) stays with its owner.\n"
     assert review.count("## Decisions\n") == later.count("## Decisions\n") == 1
     write_files(tmp_path, {
@@ -135,3 +140,18 @@ def test_evidence_through_a_symlink_loop_is_an_unknown_path_not_a_crash(tmp_path
     (tmp_path / "docs" / "loop").symlink_to("loop")
     assert [(rule, line) for rule, line, _, _ in findings(tmp_path, text)] == [
         ("ref.unknown", text.split("\n").index('    evidence: ["docs/loop/x.pdf"]') + 1)]
+
+
+def test_an_issue_named_on_the_last_line_of_both_decisions_is_no_discussion_loop(
+        tmp_path: Path) -> None:
+    """The decisions section ends at the line before the next heading: an id on its last
+    line is decided, not discussed (reviews.py reads the section's whole range)."""
+    review, later, nc2 = _reviews_and_an_open_nc()
+    last_line = "NC-002 (payroll run late) stays with its owner.\n\n## Conclusion\n"
+    assert review.count("## Conclusion\n") == later.count("## Conclusion\n") == 1
+    write_files(tmp_path, {
+        "records/reviews/mr-2026-02.md": review.replace("\n## Conclusion\n", last_line),
+        "records/reviews/mr-2026-03.md": later.replace("\n## Conclusion\n", last_line),
+        NC_PATH: NC, "records/nc/nc-002.md": nc2})
+    assert [(f.rule, f.file, f.line) for f in check_tree(tmp_path)
+            if f.rule != "coverage.gap"] == []
