@@ -91,9 +91,6 @@ EQUIVALENT = (
                "core/ReplaceOrWithAnd", "a shortcut: an action's declared output is read "
                "among its words too, and each output's own name is one of its output_words "
                "(improvement, change, resources)"),
-    Equivalent("plugins/smsdocs/checks/sections.py", "for ln, t in owners if ln < line",
-               "core/ReplaceComparisonOperator_Lt_LtE", "a list item never starts on the "
-               "line of a heading, so no heading's line equals the item's"),
     Equivalent("plugins/smsdocs/checks/engine.py", 'return ("zensical.toml", 1,',
                "core/NumberReplacer", "the line goes to Context.report, which places a "
                "finding on line max(1, line): line 0 is line 1", becomes='"zensical.toml", 0,'),

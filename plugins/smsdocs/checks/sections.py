@@ -5,6 +5,7 @@ its content (only its own content) holds what the rule asks for."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -44,7 +45,8 @@ def has_role(text: str, roles: list[str]) -> bool:
 
 @dataclass(slots=True)
 class Candidate:
-    """Something that can present a required section: a heading, a bold line or a table row."""
+    """Something that can present a required section: a heading, a bold line, a row of an
+    agenda table, a labelled list item or an item of an outline."""
 
     section: Section
     kind: str  # "heading", "bold line", "table row", "list item" or "outline item"
@@ -94,10 +96,9 @@ def _candidates(record: Record) -> list[Candidate]:
         if lead is None or "://" in lead.group(2):
             continue
         led.add(line)
-        above = [t for ln, t in owners if ln < line]
         section = Section(level=7, title=lead.group(2).strip(), line=line, start=line,
                           end=line + text.count("\n"), text=lead.group(3),
-                          implicit=True, parents=(f"list under {above[-1] if above else ''}",))
+                          implicit=True, parents=(_list_under(owners, line),))
         found.append(Candidate(section, "list item"))
     # an outline is the structure of a record without section headings: its items count as
     # headings; beside headings, an outline list counts only as a whole agenda
@@ -106,6 +107,13 @@ def _candidates(record: Record) -> list[Candidate]:
                             else "list item")
     found.sort(key=lambda c: c.section.line)
     return found
+
+
+def _list_under(owners: list[tuple[int, str]], line: int) -> str:
+    """The group of a list item: "list under" the nearest heading above its line (owners:
+    (line, title) of the record's headings, in order; found by bisection)."""
+    at = bisect_left(owners, (line, ""))
+    return f"list under {owners[at - 1][1] if at else ''}"
 
 
 _OUTLINE_TITLE = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+(.{2,120}?)\s*:?\s*$")
@@ -128,14 +136,13 @@ def _outline_items(body: Body, owners: list[tuple[int, str]], led: set[int], kin
                 or len(title.split()) > OUTLINE_TITLE_WORDS:
             stack.append((depth, ""))
             continue
-        above = [t for ln, t in owners if ln < line]
         rows = below.split("\n")
         items = [(line + 1 + i, row.strip()) for i, row in enumerate(rows)
                  if _NESTED_ITEM.match(row)]
         section = Section(level=7, title=title, line=line, start=line + 1,
                           end=line + len(rows), text=below, items=len(items),
                           item_lines=items, implicit=True,
-                          parents=(f"list under {above[-1] if above else ''}",
+                          parents=(_list_under(owners, line),
                                    *(name for _, name in stack if name)))
         out.append(Candidate(section, kind))
         stack.append((depth, title))
